@@ -1,0 +1,196 @@
+"""Check helpers for the notebooks' test cells: explain failures to learners, report values to graders.
+
+A test cell calls, for example::
+
+    check_function("central_difference", central_difference,
+                   args=[(np.sin, 0.0), (np.exp, 1.0)], expected=[1.0, np.e], atol=1e-8)
+
+For a learner, a failing check raises :class:`CheckFailed` whose message says what was expected,
+what came back (type, shape, dtype, the first differing element) and a hint. Checks inside hidden
+tests pass ``hidden=True``: their messages describe the expected value but never show it.
+
+For a grader, when the environment variable named by :data:`REPORT_ENV` holds a file path, every
+check also appends one JSON line there with its inputs and the learner's values (or the name of
+the exception raised), encoded by :mod:`autograder.values`. A judge outside the kernel can then
+compare them with the reference solution's values without trusting anything in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .compare import DEFAULT_ATOL, DEFAULT_RTOL, compare, describe
+from .values import encode
+
+REPORT_ENV = "COURSE_CHECK_REPORT"
+
+__all__ = ["CheckFailed", "check_function", "check_raises", "check_value", "REPORT_ENV"]
+
+
+class CheckFailed(AssertionError):
+    """A check found a wrong answer; the message explains what is wrong."""
+
+
+def check_value(
+    name: str,
+    actual: Any,
+    expected: Any,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    hint: str | None = None,
+    hidden: bool = False,
+) -> None:
+    """Check one value, such as a variable the exercise asks the learner to compute."""
+    __tracebackhide__ = True
+    mismatch = compare(actual, expected, rtol=rtol, atol=atol, reveal=not hidden)
+    _report(name, kind="value", case=0, args=None, value=actual, error=None,
+            passed=mismatch is None, rtol=rtol, atol=atol)
+    if mismatch:
+        raise CheckFailed(_message(name, "", mismatch.lines(), rtol, atol, hint, hidden))
+    _passed(name, 1, hidden)
+
+
+def check_function(
+    name: str,
+    func: Callable,
+    *,
+    args: Sequence[tuple],
+    expected: Sequence[Any],
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    hint: str | None = None,
+    hidden: bool = False,
+) -> None:
+    """Call ``func(*args[i])`` for every case ``i`` and check it returns ``expected[i]``."""
+    __tracebackhide__ = True
+    if len(args) != len(expected):
+        raise ValueError(f"{name}: {len(args)} argument tuples but {len(expected)} expected values")
+    for i, (case_args, want) in enumerate(zip(args, expected, strict=True)):
+        case_args = _as_tuple(case_args)
+        heading = _case_heading(name, func, case_args, i, len(args), hidden)
+        try:
+            got = func(*_copies(case_args))
+        except Exception as err:  # the learner's code failed: report and explain
+            _report(name, kind="call", case=i, args=case_args, value=None,
+                    error=type(err).__name__, passed=False, rtol=rtol, atol=atol)
+            raise CheckFailed(
+                _message(name, heading, _raised_lines(err), rtol, atol, hint, hidden)
+            ) from err
+        mismatch = compare(got, want, rtol=rtol, atol=atol, reveal=not hidden)
+        _report(name, kind="call", case=i, args=case_args, value=got, error=None,
+                passed=mismatch is None, rtol=rtol, atol=atol)
+        if mismatch:
+            raise CheckFailed(_message(name, heading, mismatch.lines(), rtol, atol, hint, hidden))
+    _passed(name, len(args), hidden)
+
+
+def check_raises(
+    name: str,
+    func: Callable,
+    *,
+    args: Sequence[tuple],
+    exception: type[BaseException],
+    hint: str | None = None,
+    hidden: bool = False,
+) -> None:
+    """Check that ``func(*args[i])`` raises ``exception`` (or a subclass) for every case ``i``."""
+    __tracebackhide__ = True
+    for i, case_args in enumerate(args):
+        case_args = _as_tuple(case_args)
+        heading = _case_heading(name, func, case_args, i, len(args), hidden)
+        try:
+            got = func(*_copies(case_args))
+        except exception as err:
+            _report(name, kind="raises", case=i, args=case_args, value=None,
+                    error=type(err).__name__, passed=True, rtol=None, atol=None)
+            continue
+        except Exception as err:
+            _report(name, kind="raises", case=i, args=case_args, value=None,
+                    error=type(err).__name__, passed=False, rtol=None, atol=None)
+            lines = [f"expected {exception.__name__}, but it raised {type(err).__name__}: {err}"]
+            raise CheckFailed(_message(name, heading, lines, None, None, hint, hidden)) from err
+        _report(name, kind="raises", case=i, args=case_args, value=got, error=None,
+                passed=False, rtol=None, atol=None)
+        lines = [f"expected {exception.__name__} to be raised, but it returned {describe(got)}"]
+        raise CheckFailed(_message(name, heading, lines, None, None, hint, hidden))
+    _passed(name, len(args), hidden)
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def _case_heading(name, func, case_args, i, n, hidden) -> str:
+    if hidden:
+        return f"hidden case {i + 1} of {n}"
+    shown = ", ".join(_short_repr(a) for a in case_args)
+    return f"case {i + 1} of {n}: {getattr(func, '__name__', name)}({shown})"
+
+
+def _message(name, heading, lines, rtol, atol, hint, hidden) -> str:
+    title = f"{name}: {heading}" if heading else name
+    out = [title, *lines]
+    if rtol is not None and not hidden:
+        out.append(f"  (numbers match when |got - expected| <= {atol:g} + {rtol:g}·|expected|)")
+    if hint:
+        out.append(f"Hint: {hint}")
+    return "\n".join(out)
+
+
+def _raised_lines(err: Exception) -> list[str]:
+    if isinstance(err, NotImplementedError):
+        return ["not implemented yet: replace `raise NotImplementedError()` with your code"]
+    return [f"your code raised {type(err).__name__}: {err}",
+            "  (the traceback above this message shows where)"]
+
+
+def _short_repr(value: Any) -> str:
+    if callable(value) and hasattr(value, "__name__"):
+        return f"<function {value.__name__}>"
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=6, separator=", ", threshold=20).replace("\n", "")
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _passed(name: str, cases: int, hidden: bool) -> None:
+    plural = "s" if cases != 1 else ""
+    print(f"✔ {name}: {cases} {'hidden ' if hidden else ''}check{plural} passed")
+
+
+# --- machine-readable report for graders ------------------------------------------------------
+
+
+def _report(name, *, kind, case, args, value, error, passed, rtol, atol) -> None:
+    path = os.environ.get(REPORT_ENV)
+    if not path:
+        return
+    record = {
+        "check": name,
+        "kind": kind,
+        "case": case,
+        "args": encode(args) if args is not None else None,
+        "value": encode(value),
+        "error": error,
+        "passed": passed,
+        "rtol": rtol,
+        "atol": atol,
+    }
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(record, allow_nan=False) + "\n")
+
+
+def _as_tuple(case_args: Any) -> tuple:
+    if not isinstance(case_args, tuple):
+        raise TypeError(f"each entry of args must be a tuple of arguments, not {type(case_args).__name__}")
+    return case_args
+
+
+def _copies(case_args: tuple) -> tuple:
+    # A learner's function that modifies its input in place must not change the test's data.
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in case_args)

@@ -1,0 +1,170 @@
+"""Compare a value with the expected one and explain the first way in which they differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Number
+from typing import Any
+
+import numpy as np
+
+DEFAULT_RTOL = 1e-7
+DEFAULT_ATOL = 1e-10
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Why a value is not the expected one, in words a learner can act on."""
+
+    reason: str
+    expected: str
+    got: str
+    where: str = ""  # a path inside nested values, such as "[1]"
+
+    def lines(self) -> list[str]:
+        at = f" at {self.where}" if self.where else ""
+        return [f"{self.reason}{at}", f"  expected: {self.expected}", f"  got:      {self.got}"]
+
+
+def compare(
+    actual: Any,
+    expected: Any,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    reveal: bool = True,
+    where: str = "",
+) -> Mismatch | None:
+    """Return ``None`` when ``actual`` matches ``expected``, else the first :class:`Mismatch`.
+
+    Numbers match within ``|actual - expected| <= atol + rtol * |expected|``; arrays must have
+    the same shape and match element by element; NaN matches only NaN. With ``reveal=False``
+    the explanation describes the expected value (type, shape) but never shows its numbers.
+    """
+    if _is_number(expected) or _is_numeric_array(expected):
+        return _compare_numeric(actual, expected, rtol, atol, reveal, where)
+    if isinstance(expected, (tuple, list)):
+        return _compare_sequence(actual, expected, rtol, atol, reveal, where)
+    if isinstance(expected, dict):
+        return _compare_dict(actual, expected, rtol, atol, reveal, where)
+    if isinstance(expected, np.ndarray):  # arrays of booleans or strings: exact
+        if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
+            return Mismatch("expected an array of the same shape",
+                            describe(expected, reveal=reveal), describe(actual), where)
+        same = bool(np.array_equal(actual, expected))
+    else:  # None, bool, str and anything else: exact, and of the same type
+        same = type(actual) is type(expected) and bool(actual == expected)
+    if not same:
+        return Mismatch(
+            "the value differs", describe(expected, reveal=reveal), describe(actual), where
+        )
+    return None
+
+
+def describe(value: Any, *, reveal: bool = True) -> str:
+    """A short description: type, shape and dtype for arrays, and the value when revealed."""
+    if isinstance(value, np.ndarray):
+        text = f"ndarray of shape {value.shape}, dtype {value.dtype}"
+        if reveal and value.size <= 12:
+            text += f": {np.array2string(value, precision=10, separator=', ')}"
+        return text
+    name = type(value).__name__
+    if isinstance(value, (np.generic,)) or _is_number(value) or isinstance(value, (str, bool)):
+        return f"{name} {value!r}" if reveal else name
+    if value is None:
+        return "None"
+    if isinstance(value, (list, tuple, dict)):
+        return f"{name} of length {len(value)}" + (f": {value!r}" if reveal and len(value) <= 6 else "")
+    return name
+
+
+def _compare_numeric(actual, expected, rtol, atol, reveal, where) -> Mismatch | None:
+    want = np.asarray(expected)
+    expected_text = describe(expected, reveal=reveal)
+    if want.ndim == 0:
+        if not _is_number(actual) and not (_is_numeric_array(actual) and np.ndim(actual) == 0):
+            return Mismatch(
+                "expected a single number", expected_text, describe(actual), where
+            )
+        if not _close(np.asarray(actual), want, rtol, atol).all():
+            return Mismatch("the number is not close enough", expected_text, describe(actual), where)
+        return None
+    if not isinstance(actual, np.ndarray):
+        if not isinstance(actual, (list, tuple)):
+            return Mismatch("expected an array", expected_text, describe(actual), where)
+        try:
+            actual = np.asarray(actual)
+        except ValueError:  # ragged lists
+            return Mismatch("expected an array", expected_text, describe(actual), where)
+    if actual.dtype.kind not in "biufc":
+        return Mismatch("expected an array of numbers", expected_text, describe(actual), where)
+    if actual.shape != want.shape:
+        return Mismatch(
+            f"the shapes differ: expected {want.shape}, got {actual.shape}",
+            expected_text,
+            describe(actual, reveal=False),
+            where,
+        )
+    close = _close(actual, want, rtol, atol)
+    if close.all():
+        return None
+    index = tuple(int(i) for i in np.argwhere(~close)[0])
+    got = actual[index].item()
+    shown = f"expected {want[index].item()!r}, got {got!r}" if reveal else f"got {got!r}"
+    return Mismatch(
+        f"{int((~close).sum())} of {close.size} elements differ; the first at index {index}: {shown}",
+        expected_text,
+        describe(actual),
+        where,
+    )
+
+
+def _compare_sequence(actual, expected, rtol, atol, reveal, where) -> Mismatch | None:
+    if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
+        return Mismatch(
+            f"expected a {type(expected).__name__} of length {len(expected)}",
+            describe(expected, reveal=reveal),
+            describe(actual),
+            where,
+        )
+    for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+        found = compare(a, e, rtol=rtol, atol=atol, reveal=reveal, where=f"{where}[{i}]")
+        if found:
+            return found
+    return None
+
+
+def _compare_dict(actual, expected, rtol, atol, reveal, where) -> Mismatch | None:
+    if not isinstance(actual, dict) or set(actual) != set(expected):
+        keys = sorted(map(repr, expected))
+        return Mismatch(f"expected a dict with keys {', '.join(keys)}", "dict", describe(actual), where)
+    for key, e in expected.items():
+        found = compare(actual[key], e, rtol=rtol, atol=atol, reveal=reveal, where=f"{where}[{key!r}]")
+        if found:
+            return found
+    return None
+
+
+def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+    actual = actual.astype(complex if np.iscomplexobj(actual) else float)
+    expected = expected.astype(complex if np.iscomplexobj(expected) else float)
+    both_nan = np.isnan(actual) & np.isnan(expected)
+    with np.errstate(invalid="ignore", over="ignore"):
+        near = np.abs(actual - expected) <= atol + rtol * np.abs(expected)
+        same_inf = np.isinf(actual) & (actual == expected)
+    return both_nan | near | same_inf
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (Number, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_numeric_array(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iufc"
+    if isinstance(value, list) and value:
+        try:
+            return np.asarray(value).dtype.kind in "iufc"
+        except ValueError:
+            return False
+    return False

@@ -1,0 +1,93 @@
+"""The check helpers explain failures to learners and report values to graders."""
+
+import json
+
+import numpy as np
+import pytest
+
+from autograder.checks import REPORT_ENV, CheckFailed, check_function, check_raises, check_value
+
+
+def test_passing_check_says_so(capsys):
+    check_function("square", lambda x: x * x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0])
+    assert "square: 2 checks passed" in capsys.readouterr().out
+
+
+def test_failure_names_case_call_expected_and_got_and_hint():
+    with pytest.raises(CheckFailed) as info:
+        check_function("square", lambda x: x + x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0],
+                       hint="multiply, don't add")
+    text = str(info.value)
+    assert "case 2 of 2: <lambda>(3.0)" in text
+    assert "expected: float 9.0" in text and "got:      float 6.0" in text
+    assert "Hint: multiply, don't add" in text
+
+
+def test_not_implemented_gets_a_friendly_message():
+    def todo(x):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="not implemented yet"):
+        check_function("todo", todo, args=[(1,)], expected=[1])
+
+
+def test_learners_exception_is_chained_for_its_traceback():
+    with pytest.raises(CheckFailed, match="your code raised ZeroDivisionError") as info:
+        check_function("inverse", lambda x: 1 / x, args=[(0,)], expected=[1.0])
+    assert isinstance(info.value.__cause__, ZeroDivisionError)
+
+
+def test_hidden_check_shows_neither_inputs_nor_expected_values():
+    with pytest.raises(CheckFailed) as info:
+        check_function("f", lambda x: x + 1, args=[(41.5,)], expected=[777.125], hidden=True)
+    text = str(info.value)
+    assert "hidden case 1 of 1" in text and "41.5" not in text and "777.125" not in text
+
+
+def test_input_arrays_are_protected_from_in_place_changes():
+    x = np.array([1.0, 2.0])
+
+    def clobber(v):
+        v[:] = 0
+        return v
+
+    with pytest.raises(CheckFailed):
+        check_function("clobber", clobber, args=[(x,)], expected=[x])
+    assert x.tolist() == [1.0, 2.0]
+
+
+def test_check_value_and_check_raises():
+    check_value("p", 0.25, 0.25)
+    with pytest.raises(CheckFailed, match="the number is not close enough"):
+        check_value("p", 0.3, 0.25)
+
+    def strict(p):
+        if p < 0:
+            raise ValueError("negative")
+        return p
+
+    check_raises("strict", strict, args=[(-1,)], exception=ValueError)
+    with pytest.raises(CheckFailed, match="expected ValueError to be raised, but it returned int"):
+        check_raises("strict", strict, args=[(1,)], exception=ValueError)
+
+
+def test_no_report_is_written_unless_grading_asks(tmp_path, monkeypatch):
+    monkeypatch.delenv(REPORT_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    check_value("p", 0.25, 0.25)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_grading_report_holds_inputs_values_and_errors(tmp_path, monkeypatch):
+    report = tmp_path / "checks.jsonl"
+    monkeypatch.setenv(REPORT_ENV, str(report))
+    check_function("double", lambda x: 2 * x, args=[(np.array([1.0, np.nan]),)],
+                   expected=[np.array([2.0, np.nan])])
+    with pytest.raises(CheckFailed):
+        check_function("inverse", lambda x: 1 / x, args=[(0,)], expected=[1.0], atol=1e-3)
+    first, second = [json.loads(line) for line in report.read_text().splitlines()]
+    assert first["check"] == "double" and first["passed"] is True
+    assert first["value"]["__ndarray__"]["data"] == [2.0, {"__float__": "nan"}]
+    assert second == {"check": "inverse", "kind": "call", "case": 0, "args": {"__tuple__": [0]},
+                      "value": None, "error": "ZeroDivisionError", "passed": False,
+                      "rtol": 1e-7, "atol": 1e-3}
