@@ -1,0 +1,25 @@
+"""The course's nbgrader settings, shared by the repo's own course and every generated one."""
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "d2l-math"
+# Student notebooks are released into notebooks/, which is committed so Binder can open them.
+c.CourseDirectory.release_directory = "notebooks"
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store", "*.egg-info",
+]
+
+# What a learner sees in place of a solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Autograding: a cell that runs longer than this is stopped and its grade cells score 0.
+c.Execute.timeout = 60
+
+# Feedback: nbgrader as shipped shows hidden tests in the feedback it returns (nbgrader #917).
+# Order matters: HideHiddenTests must see the cells before they are rendered to HTML.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.preprocessors.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

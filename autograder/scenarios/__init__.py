@@ -1,0 +1,1 @@
+"""Per-assignment submissions for the demo and the tests: typical mistakes and the exact points."""

@@ -1,0 +1,95 @@
+"""Build student submissions from a released notebook: right, partly right, wrong, raising, blank.
+
+The answers a scenario uses come from the source notebook (the reference solution, markers
+removed) or from the assignment's module in :mod:`autograder.scenarios`, which also states the
+exact points each scenario must earn per grade cell. The demo and the tests share them.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+RIGHT, WRONG, RAISING, BLANK = "right", "wrong", "raising", "blank"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One kind of student: which answer goes in each solution cell, and the points it earns."""
+
+    name: str
+    answers: dict[str, str]  # solution grade_id -> RIGHT, WRONG, RAISING or BLANK
+    expected: dict[str, float]  # test grade_id -> autograded points
+    description: str = ""
+    default: str = field(default=BLANK)  # for solution cells the scenario does not name
+
+    def answer_for(self, grade_id: str) -> str:
+        return self.answers.get(grade_id, self.default)
+
+
+def scenario_module(assignment: str):
+    """The module holding an assignment's mistakes and scenarios, e.g. scenarios/a2_calculus.py."""
+    return importlib.import_module(f"autograder.scenarios.{assignment.lower()}")
+
+
+def scenarios(assignment: str) -> list[Scenario]:
+    return list(scenario_module(assignment).SCENARIOS)
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def is_solution(cell) -> bool:
+    return bool(cell.metadata.get("nbgrader", {}).get("solution"))
+
+
+def reference_answers(source_nb) -> dict[str, str]:
+    """The solution cells' reference answers: the source text without the solution markers."""
+    answers = {}
+    for cell in source_nb.cells:
+        if is_solution(cell):
+            lines = cell.source.splitlines()
+            kept = [ln for ln in lines if ln.strip() not in (SOLUTION_BEGIN, SOLUTION_END)]
+            answers[grade_id(cell)] = "\n".join(kept)
+    return answers
+
+
+def build_submission(release_nb, source_nb, scenario: Scenario, mistakes: dict) -> nbformat.NotebookNode:
+    """Fill a copy of the released notebook as the scenario's student would."""
+    right = reference_answers(source_nb)
+    submission = copy.deepcopy(release_nb)
+    for cell in submission.cells:
+        if not is_solution(cell):
+            continue
+        gid = grade_id(cell)
+        kind = scenario.answer_for(gid)
+        if kind == RIGHT:
+            cell.source = right[gid]
+        elif kind in (WRONG, RAISING):
+            cell.source = mistakes[gid][kind]
+        elif kind != BLANK:
+            raise ValueError(f"scenario {scenario.name}: unknown answer kind {kind!r} for {gid}")
+    return submission
+
+
+def write_submissions(release_path: Path, source_path: Path, assignment: str, folder: Path) -> dict[str, Path]:
+    """Write one notebook per scenario into ``folder``; return scenario name -> path."""
+    module = scenario_module(assignment)
+    release_nb = nbformat.read(release_path, as_version=4)
+    source_nb = nbformat.read(source_path, as_version=4)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for scenario in module.SCENARIOS:
+        notebook = build_submission(release_nb, source_nb, scenario, module.MISTAKES)
+        path = folder / f"submitted-{scenario.name}.ipynb"
+        nbformat.write(notebook, path)
+        paths[scenario.name] = path
+    return paths
