@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 HIDDEN_NOTE = "# Hidden tests ran here; their result is below."
 
 
-class HideHiddenTests(Preprocessor):
+class HideHiddenTests(NbGraderPreprocessor):
     """Remove hidden-test regions from grade cells and shorten their error tracebacks.
 
     nbgrader's autograded notebooks contain the hidden tests, and a failing hidden test prints a
