@@ -75,6 +75,6 @@ def place_submission(course: Path, student: str, assignment: str, notebook: Path
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{assignment}.ipynb"
     shutil.copyfile(notebook, target)
-    stamp = (when or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    stamp = (when or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
     (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
     return target

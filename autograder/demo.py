@@ -10,6 +10,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -21,8 +22,22 @@ from .submissions import build_submission, scenario_module
 COURSE_ID = "d2l-math"
 
 
-def run_demo(*, workdir: Path, assignment: str = "A2_calculus", log=print) -> bool:
-    """Run the whole workflow in ``workdir``; return True when every score is the expected one."""
+@dataclass(frozen=True)
+class DemoResult:
+    course: Path
+    scores: dict[str, dict[str, float | None]]  # student -> grade cell -> autograded score
+    expected: dict[str, dict[str, float]]
+
+    @property
+    def ok(self) -> bool:
+        return all(
+            all(self.scores.get(name, {}).get(cell) == points for cell, points in want.items())
+            for name, want in self.expected.items()
+        )
+
+
+def run_demo(*, workdir: Path, assignment: str = "A2_calculus", log=print) -> DemoResult:
+    """Run the whole workflow in ``workdir`` with one student per scenario, and grade it."""
     course = create_course(workdir / "course", exchange=workdir / "exchange")
     exchange_flags = [f"--Exchange.root={workdir / 'exchange'}", f"--course={COURSE_ID}"]
     module = scenario_module(assignment)
@@ -62,10 +77,7 @@ def run_demo(*, workdir: Path, assignment: str = "A2_calculus", log=print) -> bo
     log(format_table(scores, max_scores(course, assignment), expected=expected))
     log("")
     log(f"course folder: {course}  (feedback/ holds each student's HTML feedback)")
-    return all(
-        all(scores.get(name, {}).get(cell) == points for cell, points in want.items())
-        for name, want in expected.items()
-    )
+    return DemoResult(course, scores, expected)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="course-demo-"))
     if workdir.exists() and any(workdir.iterdir()):
         shutil.rmtree(workdir)
-    ok = run_demo(workdir=workdir, assignment=args.assignment)
+    ok = run_demo(workdir=workdir, assignment=args.assignment).ok
     print("every score is the expected one" if ok else "SOME SCORES DIFFER FROM THE EXPECTED ONES")
     return 0 if ok else 1
 

@@ -40,7 +40,8 @@ def draw_figures(notebook_path: Path) -> list[Path]:
         return []
     first = len(notebook.cells)
     notebook.cells.extend(new_code_cell(code) for _, code in specs)
-    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(notebook_path.parent)}}).execute()
+    resources = {"metadata": {"path": str(notebook_path.parent)}}
+    NotebookClient(notebook, timeout=120, resources=resources).execute()
     written = []
     for (relative, code), cell in zip(specs, notebook.cells[first:], strict=True):
         images = [o["data"]["image/png"] for o in cell.outputs if "image/png" in o.get("data", {})]

@@ -80,7 +80,9 @@ def build_submission(release_nb, source_nb, scenario: Scenario, mistakes: dict) 
     return submission
 
 
-def write_submissions(release_path: Path, source_path: Path, assignment: str, folder: Path) -> dict[str, Path]:
+def write_submissions(
+    release_path: Path, source_path: Path, assignment: str, folder: Path
+) -> dict[str, Path]:
     """Write one notebook per scenario into ``folder``; return scenario name -> path."""
     module = scenario_module(assignment)
     release_nb = nbformat.read(release_path, as_version=4)

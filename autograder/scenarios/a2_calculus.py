@@ -64,7 +64,8 @@ MISTAKES = {
             "    for i in range(n):\n"
             "        for j in range(n):\n"
             "            ei, ej = h * np.eye(n)[i], h * np.eye(n)[j]\n"
-            "            H[i, j] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / h**2\n"
+            "            H[i, j] = (f(x + ei + ej) - f(x + ei - ej)\n"
+            "                       - f(x - ei + ej) + f(x - ei - ej)) / h**2\n"
             "    return H\n"
         ),
         RAISING: (
