@@ -7,10 +7,11 @@ PORT ?= 8888
 # JupyterLab refuses to run as root unless told to (containers and CI run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test test-quick lint demo bench notebooks figures lock clean
+.PHONY: help lab instructor test test-quick lint demo bench notebooks figures lock clean
 
 help:
 	@echo "make lab         start JupyterLab on notebooks/ (http://127.0.0.1:$(PORT))"
+	@echo "make instructor  start JupyterLab at the course root, for nbgrader's formgrader"
 	@echo "make test        the whole test suite, lint included"
 	@echo "make test-quick  the fast tests only (seconds)"
 	@echo "make demo        the instructor workflow end to end on generated submissions"
@@ -33,6 +34,10 @@ lab: $(STAMP)
 	@echo "Open the URL printed below (with its token) in your browser."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+# Instructors: formgrader and nbgrader's commands read nbgrader_config.py from the course root.
+instructor: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

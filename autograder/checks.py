@@ -17,8 +17,11 @@ compare them with the reference solution's values without trusting anything in t
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,7 +32,9 @@ from .values import encode
 
 REPORT_ENV = "COURSE_CHECK_REPORT"
 
-__all__ = ["CheckFailed", "check_function", "check_raises", "check_value", "REPORT_ENV"]
+__all__ = [
+    "CheckFailed", "check_function", "check_raises", "check_source_avoids", "check_value", "REPORT_ENV",
+]
 
 
 class CheckFailed(AssertionError):
@@ -120,6 +125,52 @@ def check_raises(
         lines = [f"expected {exception.__name__} to be raised, but it returned {describe(got)}"]
         raise CheckFailed(_message(name, heading, lines, None, None, hint, hidden))
     _passed(name, len(args), hidden)
+
+
+def check_source_avoids(
+    name: str,
+    func: Callable,
+    *,
+    forbidden: Sequence[str],
+    hint: str | None = None,
+) -> None:
+    """Check that ``func``'s source uses none of ``forbidden``.
+
+    ``"@"`` stands for the matrix-multiplication operator; any other entry is a name, caught
+    as a bare name (``dot``) or an attribute (``np.dot``, ``A.dot``). The source is parsed, not
+    searched as text, so comments and strings that mention a name do not count.
+    """
+    __tracebackhide__ = True
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError) as err:
+        _report(name, kind="source", case=0, args=None, value=None, error=type(err).__name__,
+                passed=False, rtol=None, atol=None)
+        raise CheckFailed(_message(name, "", [f"could not read the source of {name}: {err}"],
+                                   None, None, hint, False)) from err
+    found = _forbidden_uses(tree, set(forbidden))
+    _report(name, kind="source", case=0, args=None, value=found, error=None,
+            passed=not found, rtol=None, atol=None)
+    if found:
+        lines = [f"the code uses {', '.join(found)}, which this exercise asks you to do without"]
+        raise CheckFailed(_message(name, "", lines, None, None, hint, False))
+    _passed(name, 1, False)
+
+
+def _forbidden_uses(tree: ast.AST, forbidden: set[str]) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
+            used = "@"
+        elif isinstance(node, ast.Name):
+            used = node.id
+        elif isinstance(node, ast.Attribute):
+            used = node.attr
+        else:
+            continue
+        if used in forbidden and used not in found:
+            found.append(used)
+    return found
 
 
 # --- messages ---------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import importlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 
@@ -78,20 +77,3 @@ def build_submission(release_nb, source_nb, scenario: Scenario, mistakes: dict) 
         elif kind != BLANK:
             raise ValueError(f"scenario {scenario.name}: unknown answer kind {kind!r} for {gid}")
     return submission
-
-
-def write_submissions(
-    release_path: Path, source_path: Path, assignment: str, folder: Path
-) -> dict[str, Path]:
-    """Write one notebook per scenario into ``folder``; return scenario name -> path."""
-    module = scenario_module(assignment)
-    release_nb = nbformat.read(release_path, as_version=4)
-    source_nb = nbformat.read(source_path, as_version=4)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for scenario in module.SCENARIOS:
-        notebook = build_submission(release_nb, source_nb, scenario, module.MISTAKES)
-        path = folder / f"submitted-{scenario.name}.ipynb"
-        nbformat.write(notebook, path)
-        paths[scenario.name] = path
-    return paths

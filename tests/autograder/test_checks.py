@@ -5,7 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from autograder.checks import REPORT_ENV, CheckFailed, check_function, check_raises, check_value
+from autograder.checks import (
+    REPORT_ENV,
+    CheckFailed,
+    check_function,
+    check_raises,
+    check_source_avoids,
+    check_value,
+)
 
 
 def test_passing_check_says_so(capsys):
@@ -91,3 +98,38 @@ def test_grading_report_holds_inputs_values_and_errors(tmp_path, monkeypatch):
     assert second == {"check": "inverse", "kind": "call", "case": 0, "args": {"__tuple__": [0]},
                       "value": None, "error": "ZeroDivisionError", "passed": False,
                       "rtol": 1e-7, "atol": 1e-3}
+
+
+def matmul_by_loops(A, B):
+    # np.dot would be quicker, but this comment must not count as a use of it
+    return [[sum(a * b for a, b in zip(row, col, strict=True)) for col in zip(*B, strict=True)] for row in A]
+
+
+def matmul_with_operator(A, B):
+    return A @ B
+
+
+def matmul_with_numpy(A, B):
+    import numpy
+    return numpy.matmul(A, B) + A.dot(B)
+
+
+FORBIDDEN = ["@", "dot", "matmul", "einsum", "tensordot"]
+
+
+def test_source_check_passes_code_that_avoids_the_forbidden_names(capsys):
+    check_source_avoids("matmul", matmul_by_loops, forbidden=FORBIDDEN)
+    assert "1 check passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("func", "found"), [
+    (matmul_with_operator, "@"), (matmul_with_numpy, "matmul, dot"),
+], ids=["operator", "numpy-calls"])
+def test_source_check_names_every_forbidden_use(func, found):
+    with pytest.raises(CheckFailed, match=f"the code uses {found},"):
+        check_source_avoids("matmul", func, forbidden=FORBIDDEN)
+
+
+def test_source_check_explains_when_there_is_no_source():
+    with pytest.raises(CheckFailed, match="could not read the source"):
+        check_source_avoids("len", len, forbidden=FORBIDDEN)

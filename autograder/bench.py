@@ -1,0 +1,116 @@
+"""`make bench`: how long a learner waits — a whole notebook run, and one widget update.
+
+Each figure is a median over repeated runs, printed beside a baseline measured in the same run:
+an empty notebook (the cost of starting a kernel) for the notebook run, and a bare matplotlib line
+plot of the same size for a widget update (the cost of any inline figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from .course import SOURCE, assignments
+from .kernel import KernelSession
+
+NOTEBOOK_TARGET_S = 5.0
+UPDATE_TARGET_MS = 50.0
+
+# Widgets to time: notebook -> (control, values to cycle through) per widget.
+WIDGET_CONTROLS = {
+    "A2_calculus": {"Taylor explorer, order": ("taylor_order", [2, 7, 4, 9, 1, 6]),
+                    "Taylor explorer, point": ("taylor_point", [0.5, -1.0, 1.5, -2.0]),
+                    "secant explorer, step": ("secant_h", [-1.0, -6.0, -12.0, -3.0])},
+}
+
+BASELINE_PLOT = """
+import time, matplotlib.pyplot as plt, numpy as np
+def _bare_plot():
+    fig, ax = plt.subplots(figsize=(7.6, 3.5))
+    ax.plot(np.linspace(0, 1, 400), np.linspace(0, 1, 400))
+    plt.show()
+"""
+
+
+def time_notebook_runs(path: Path, repeats: int) -> list[float]:
+    """Seconds for Restart & Run All of ``path``, ``repeats`` times (each in a fresh kernel)."""
+    times = []
+    for _ in range(repeats):
+        notebook = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def time_empty_notebook(folder: Path, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        notebook = new_notebook(cells=[new_code_cell("pass")])
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                           "language": "python"}
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=60, resources={"metadata": {"path": str(folder)}}).execute()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def time_in_kernel(session: KernelSession, statements: list[str]) -> list[float]:
+    """Milliseconds each statement takes inside the kernel (the redraw runs synchronously there)."""
+    code = (
+        "import json as _json, time as _time\n_times = []\n"
+        + "".join(f"_t = _time.perf_counter(); {s}; _times.append((_time.perf_counter() - _t) * 1e3)\n"
+                  for s in statements)
+        + "print('TIMES', _json.dumps(_times))"
+    )
+    text = session.run(code).text
+    return json.loads(text.split("TIMES", 1)[1])
+
+
+def median_line(label: str, values: list[float], unit: str) -> str:
+    return f"  {label:34s} median {statistics.median(values):8.2f} {unit}   (n={len(values)})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="notebook runs per measurement")
+    args = parser.parse_args(argv)
+    ok = True
+    for assignment in assignments():
+        path = SOURCE / assignment / f"{assignment}.ipynb"
+        print(f"{assignment}: whole notebook, Restart & Run All (nbclient)")
+        empty = time_empty_notebook(path.parent, args.repeats)
+        full = time_notebook_runs(path, args.repeats)
+        ratio = statistics.median(full) / statistics.median(empty)
+        print(median_line("baseline: empty notebook", empty, "s"))
+        print(median_line("this notebook", full, "s"))
+        print(f"  ratio {ratio:.2f}x the empty notebook; target median <= {NOTEBOOK_TARGET_S:g} s")
+        ok &= statistics.median(full) <= NOTEBOOK_TARGET_S
+
+        print(f"{assignment}: one widget update, measured in the kernel")
+        with KernelSession(path.parent) as session:
+            session.run_notebook(path)
+            session.run(BASELINE_PLOT)
+            baseline = time_in_kernel(session, ["_bare_plot()"] * 10)
+            print(median_line("baseline: bare line plot", baseline, "ms"))
+            for label, (control, values) in WIDGET_CONTROLS.get(assignment, {}).items():
+                cycle = [f"{control}.value = {v!r}" for v in values * 3]
+                update = time_in_kernel(session, cycle)
+                ratio = statistics.median(update) / statistics.median(baseline)
+                print(median_line(label, update, "ms") + f"   {ratio:.2f}x baseline")
+                ok &= statistics.median(update) <= UPDATE_TARGET_MS
+        print(f"  target: median <= {UPDATE_TARGET_MS:g} ms per update")
+    print("all medians within target" if ok else "SOME MEDIANS MISS THEIR TARGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
