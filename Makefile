@@ -27,7 +27,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	# Learners should not meet a "get Jupyter news?" pop-up on their first start.
-	$(BIN)/jupyter labextension disable --sys-prefix @jupyterlab/apputils-extension:announcements >/dev/null
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyterlab/apputils-extension:announcements >/dev/null
 	touch $(STAMP)
 
 lab: $(STAMP)
