@@ -84,9 +84,10 @@ def check_function(
         except Exception as err:  # the learner's code failed: report and explain
             _report(name, kind="call", case=i, args=case_args, value=None,
                     error=type(err).__name__, passed=False, rtol=rtol, atol=atol)
-            raise CheckFailed(
-                _message(name, heading, _raised_lines(err), rtol, atol, hint, hidden)
-            ) from err
+            failure = CheckFailed(_message(name, heading, _raised_lines(err), rtol, atol, hint, hidden))
+            # A real error keeps its traceback (it shows where the learner's code broke); an
+            # exercise not attempted yet needs none.
+            raise failure from (None if isinstance(err, NotImplementedError) else err)
         mismatch = compare(got, want, rtol=rtol, atol=atol, reveal=not hidden)
         _report(name, kind="call", case=i, args=case_args, value=got, error=None,
                 passed=mismatch is None, rtol=rtol, atol=atol)
@@ -136,9 +137,10 @@ def check_source_avoids(
 ) -> None:
     """Check that ``func``'s source uses none of ``forbidden``.
 
-    ``"@"`` stands for the matrix-multiplication operator; any other entry is a name, caught
-    as a bare name (``dot``) or an attribute (``np.dot``, ``A.dot``). The source is parsed, not
-    searched as text, so comments and strings that mention a name do not count.
+    ``"@"`` stands for the matrix-multiplication operator; any other entry is a function name,
+    caught when it is called (``dot(a, b)``), reached as an attribute (``np.dot``, ``A.dot``) or
+    imported (``from numpy import dot``). A variable that happens to share the name does not
+    count, and neither do comments or strings: the source is parsed, not searched as text.
     """
     __tracebackhide__ = True
     try:
@@ -161,15 +163,16 @@ def _forbidden_uses(tree: ast.AST, forbidden: set[str]) -> list[str]:
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
-            used = "@"
-        elif isinstance(node, ast.Name):
-            used = node.id
+            used = ["@"]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            used = [node.func.id]
         elif isinstance(node, ast.Attribute):
-            used = node.attr
+            used = [node.attr]
+        elif isinstance(node, ast.ImportFrom):
+            used = [alias.name for alias in node.names]
         else:
             continue
-        if used in forbidden and used not in found:
-            found.append(used)
+        found.extend(name for name in used if name in forbidden and name not in found)
     return found
 
 

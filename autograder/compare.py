@@ -52,7 +52,9 @@ def compare(
             return Mismatch("expected an array of the same shape",
                             describe(expected, reveal=reveal), describe(actual), where)
         same = bool(np.array_equal(actual, expected))
-    else:  # None, bool, str and anything else: exact, and of the same type
+    elif isinstance(expected, (bool, np.bool_)):  # NumPy's booleans are booleans too
+        same = isinstance(actual, (bool, np.bool_)) and bool(actual) == bool(expected)
+    else:  # None, str and anything else: exact, and of the same type
         same = type(actual) is type(expected) and bool(actual == expected)
     if not same:
         return Mismatch(

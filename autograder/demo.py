@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from .course import create_course, nbgrader, notebook_path
+from .course import assignments, create_course, nbgrader, notebook_path
 from .grades import auto_scores, format_table, max_scores
 from .submissions import build_submission, scenario_module
 
@@ -24,6 +24,7 @@ COURSE_ID = "d2l-math"
 
 @dataclass(frozen=True)
 class DemoResult:
+    assignment: str
     course: Path
     scores: dict[str, dict[str, float | None]]  # student -> grade cell -> autograded score
     expected: dict[str, dict[str, float]]
@@ -77,19 +78,24 @@ def run_demo(*, workdir: Path, assignment: str = "A2_calculus", log=print) -> De
     log(format_table(scores, max_scores(course, assignment), expected=expected))
     log("")
     log(f"course folder: {course}  (feedback/ holds each student's HTML feedback)")
-    return DemoResult(course, scores, expected)
+    return DemoResult(assignment, course, scores, expected)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="A2_calculus")
+    parser.add_argument("--assignment", default="all", help="an assignment id, or all (default)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="folder for the demo course (default: a new temporary folder, kept)")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="course-demo-"))
     if workdir.exists() and any(workdir.iterdir()):
         shutil.rmtree(workdir)
-    ok = run_demo(workdir=workdir, assignment=args.assignment).ok
+    chosen = assignments() if args.assignment == "all" else [args.assignment]
+    ok = True
+    for assignment in chosen:
+        print(f"== {assignment}")
+        ok &= run_demo(workdir=workdir / assignment, assignment=assignment).ok
+        print()
     print("every score is the expected one" if ok else "SOME SCORES DIFFER FROM THE EXPECTED ONES")
     return 0 if ok else 1
 

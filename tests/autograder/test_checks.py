@@ -133,3 +133,33 @@ def test_source_check_names_every_forbidden_use(func, found):
 def test_source_check_explains_when_there_is_no_source():
     with pytest.raises(CheckFailed, match="could not read the source"):
         check_source_avoids("len", len, forbidden=FORBIDDEN)
+
+
+def test_an_exercise_not_attempted_yet_gets_no_traceback_noise():
+    def todo(x):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed) as info:
+        check_function("todo", todo, args=[(1,)], expected=[1])
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def product_with_a_variable_named_dot(a, b):
+    dot = 0.0
+    for x, y in zip(a, b, strict=True):
+        dot += x * y
+    return dot
+
+
+def product_with_imported_dot(a, b):
+    from numpy import dot as inner
+    return inner(a, b)
+
+
+def test_source_check_allows_a_variable_that_shares_a_forbidden_name():
+    check_source_avoids("product", product_with_a_variable_named_dot, forbidden=FORBIDDEN)
+
+
+def test_source_check_catches_an_imported_forbidden_function():
+    with pytest.raises(CheckFailed, match="the code uses dot,"):
+        check_source_avoids("product", product_with_imported_dot, forbidden=FORBIDDEN)

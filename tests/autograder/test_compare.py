@@ -67,3 +67,10 @@ def test_wrong_kinds_of_value_are_explained(actual, expected, reason):
 
 def test_nested_mismatch_says_where():
     assert compare((1.0, np.array([2.0, 3.0])), (1.0, np.array([2.0, 4.0]))).where == "[1]"
+
+
+def test_numpy_booleans_count_as_booleans():
+    """Regression: np.True_ was reported as "expected bool True, got bool np.True_"."""
+    assert compare(np.True_, True) is None and compare(True, np.bool_(True)) is None
+    assert compare(np.False_, True).reason == "the value differs"
+    assert compare(1, True) is not None
