@@ -24,11 +24,18 @@ from .kernel import KernelSession
 NOTEBOOK_TARGET_S = 5.0
 UPDATE_TARGET_MS = 50.0
 
-# Widgets to time: notebook -> (control, values to cycle through) per widget.
+# Widgets to time: notebook -> {what: (control, values to cycle through)}.
 WIDGET_CONTROLS = {
+    "A1_linear_algebra": {"matrix explorer, a12": ("matrix_a12", [-1.0, 2.0, 0.0, -0.75, 1.5]),
+                          "matrix explorer, a21": ("matrix_a21", [1.0, -1.5, 0.0, 2.0, -0.5]),
+                          "Lp explorer, p": ("lp_p", [1.0, 2.0, 4.0, 20.0, 100.0, 1.5]),
+                          "Lp explorer, point": ("lp_x1", [0.3, -1.2, 1.5, 0.0, -0.6])},
     "A2_calculus": {"Taylor explorer, order": ("taylor_order", [2, 7, 4, 9, 1, 6]),
                     "Taylor explorer, point": ("taylor_point", [0.5, -1.0, 1.5, -2.0]),
                     "secant explorer, step": ("secant_h", [-1.0, -6.0, -12.0, -3.0])},
+    "A3_probability": {"conditional explorer, rolls": ("cond_n", [100, 20000, 100000, 2000]),
+                       "law of large numbers, n": ("lln_n", [100, 5000, 20000, 1000]),
+                       "law of large numbers, a": ("lln_a", [-3.0, -1.5, 0.0, 1.0])},
 }
 
 BASELINE_PLOT = """

@@ -1,0 +1,101 @@
+"""What a learner does in JupyterLab and Notebook 7, as Playwright steps."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from .conftest import TOKEN
+
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+WIDGET_FAILURES = ("Error displaying widget", "model not found")
+
+
+def open_notebook(page: Page, server: str, path: str, *, app: str = "lab") -> None:
+    """Open a notebook in JupyterLab (``app="lab"``) or Notebook 7 (``app="notebooks"``)."""
+    # A workspace of its own, so JupyterLab does not reopen notebooks from an earlier test.
+    route = f"lab/workspaces/{uuid.uuid4().hex}/tree" if app == "lab" else "notebooks"
+    page.goto(f"{server}/{route}/{path}?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+
+
+ALL_RAN = """() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+ANY_STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+    .some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))"""
+
+
+def run_all_cells(page: Page) -> None:
+    """Run → Run All Cells, then wait until every code cell has an execution count.
+
+    A click that lands while the kernel is still starting can be dropped, so the command is
+    given again (up to three times) when no cell has started after a while.
+    """
+    for _ in range(3):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(ANY_STARTED, timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_function(ALL_RAN, timeout=120_000)
+
+
+def reveal_all_cells(page: Page) -> None:
+    """Scroll through the whole notebook once, so that every cell and widget is rendered.
+
+    JupyterLab renders cells lazily as they come into view, and so does Notebook 7.
+    """
+    scroller = page.locator(".jp-WindowedPanel-outer").first
+    height = scroller.evaluate("e => e.scrollHeight")
+    for top in range(0, height + 800, 800):
+        scroller.evaluate("(e, top) => e.scrollTo(0, top)", top)
+        page.wait_for_timeout(100)
+
+
+def stderr_outputs(page: Page) -> list[str]:
+    """Text of every error or stderr output (tracebacks and warnings alike)."""
+    return page.locator(STDERR).all_text_contents()
+
+
+def widget_failures(page: Page) -> list[str]:
+    html = page.content()
+    return [text for text in WIDGET_FAILURES if text in html]
+
+
+def widget_box(page: Page, label: str) -> Locator:
+    """The outermost widget box that holds the control labelled ``label`` and a figure."""
+    box = page.locator(".widget-vbox", has=page.locator(".widget-label", has_text=re.compile(
+        f"^{re.escape(label)}$"))).filter(has=page.locator(".widget-output")).first
+    box.scroll_into_view_if_needed()
+    return box
+
+
+def figure_of(box: Locator) -> tuple[str, str]:
+    """(image source, printed text) of the figure a widget box shows now."""
+    output = box.locator(".widget-output").first
+    output.locator("img").first.wait_for()
+    return output.locator("img").first.get_attribute("src"), output.text_content()
+
+
+def slider_handle(box: Locator, label: str) -> Locator:
+    control = box.locator(".widget-slider", has=box.page.locator(".widget-label", has_text=re.compile(
+        f"^{re.escape(label)}$")))
+    return control.locator("[role='slider']").first
+
+
+def press_on_slider(handle: Locator) -> None:
+    """Move a slider one step with the keyboard: right, or left when it is at its maximum."""
+    handle.focus()
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    handle.press("ArrowLeft" if at_max else "ArrowRight")
+
+
+def menu_titles(page: Page) -> list[str]:
+    return [t.strip() for t in page.locator(".lm-MenuBar-itemLabel").all_text_contents()]

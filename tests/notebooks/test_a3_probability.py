@@ -1,0 +1,195 @@
+"""The A.3 probability notebook runs, and its widgets redraw when their controls move."""
+
+import json
+import re
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from autograder.course import SOURCE
+from autograder.kernel import KernelSession
+
+NOTEBOOK = SOURCE / "A3_probability" / "A3_probability.ipynb"
+pytestmark = pytest.mark.slow
+
+
+def test_source_notebook_runs_top_to_bottom_without_error():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(notebook, timeout=60, resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o for o in outputs if o.output_type == "error"] == []
+    assert [o.text for o in outputs if o.get("name") == "stderr"] == []  # no warnings anywhere
+    graded = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")
+              and c.cell_type == "code"]
+    for cell in graded:  # every test cell ran its hidden checks, and they passed
+        printed = "".join(o.get("text", "") for o in cell.outputs)
+        assert "hidden check" in printed, cell.metadata["nbgrader"]["grade_id"]
+    assert len(graded) == 7
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    with KernelSession(NOTEBOOK.parent) as session:
+        session.run_notebook(NOTEBOOK)
+        yield session
+
+
+def kernel_json(kernel, expression):
+    """Evaluate an expression in the kernel and bring its value back as JSON."""
+    return json.loads(kernel.run(f"import json; print(json.dumps({expression}))").text)
+
+
+def redraw(kernel, assignment):
+    """Set controls from Python; return (images drawn, text printed) by the redraw."""
+    out = kernel.run(assignment)
+    return out.images, out.text
+
+
+def printed_row(text, quantity):
+    """The exact fraction, its decimal and the simulated value last printed for one quantity."""
+    rows = re.findall(rf"^{re.escape(quantity)}\s+(\S+) = ([0-9.]+)\s+([0-9.]+|nan)$", text, re.M)
+    assert rows, f"no row for {quantity} in:\n{text}"
+    fraction, decimal, simulated = rows[-1]
+    return fraction, float(decimal), float(simulated)
+
+
+def verdict(text):
+    """The independence verdict printed last."""
+    return text.rstrip().splitlines()[-1]
+
+
+# --- the conditional-probability explorer ---------------------------------------------------
+
+
+def test_conditional_explorer_prints_the_right_numbers_for_a_known_setting(kernel):
+    kernel.run("cond_b.value = 'doubles'")
+    images, text = redraw(kernel, "cond_n.value = 100_000; cond_a.value = 'first die is even'; "
+                                  "cond_b.value = 'sum is at least 9'")
+    assert images
+    # A has 18 outcomes, B = {sum >= 9} has 10, and 6 of them have an even first die.
+    want = {"P(A)": ("1/2", 0.5), "P(B)": ("5/18", 10 / 36), "P(A ∩ B)": ("1/6", 6 / 36),
+            "P(A)·P(B)": ("5/36", 5 / 36), "P(A | B)": ("3/5", 0.6), "P(B | A)": ("1/3", 1 / 3)}
+    conditioned_on = {"P(A | B)": 10 / 36, "P(B | A)": 0.5}  # share of the rolls each one counts
+    for quantity, (fraction, value) in want.items():
+        shown, decimal, simulated = printed_row(text, quantity)
+        assert shown == fraction and decimal == pytest.approx(value, abs=5e-5)
+        trials = 100_000 * conditioned_on.get(quantity, 1)
+        assert abs(simulated - value) < 4 * np.sqrt(value * (1 - value) / trials) + 1e-4, quantity
+    assert verdict(text).startswith("A and B are dependent")
+
+
+def test_conditional_explorer_finds_the_surprising_independent_pairs(kernel):
+    kernel.run("cond_a.value = 'doubles'")
+    for name_a, name_b in [("sum is 7", "first die shows 5 or 6"), ("first die is even", "sum is even")]:
+        _, text = redraw(kernel, f"cond_a.value = {name_a!r}; cond_b.value = {name_b!r}")
+        assert verdict(text).startswith("A and B are independent")
+        assert printed_row(text, "P(A | B)")[0] == printed_row(text, "P(A)")[0]
+
+
+def test_moving_the_number_of_rolls_redraws_with_other_simulated_numbers(kernel):
+    kernel.run("cond_a.value = 'doubles'; cond_b.value = 'sum is even'")
+    seen_images, seen_estimates = set(), set()
+    for n in (100, 1_000, 50_000):
+        images, text = redraw(kernel, f"cond_n.value = {n}")
+        assert len(images) == 1 and f"simulated, {n:,} rolls" in text
+        seen_images.add(images[0])
+        seen_estimates.add(printed_row(text, "P(A | B)")[2])
+    assert len(seen_images) == 3 and len(seen_estimates) == 3
+
+
+def test_same_settings_draw_the_same_simulation(kernel):
+    kernel.run("cond_n.value = 2_000")
+    first_images, first = redraw(kernel, "cond_n.value = 3_000")
+    redraw(kernel, "cond_n.value = 4_000")
+    again_images, again = redraw(kernel, "cond_n.value = 3_000")
+    assert first == again and first_images == again_images
+
+
+def test_every_pair_of_events_and_every_roll_count_draws(kernel):
+    names = kernel_json(kernel, "list(DICE_EVENTS)")
+    kernel.run(f"cond_n.value = 100; cond_a.value = {names[-1]!r}; cond_b.value = {names[-1]!r}")
+    seen = set()
+    for name_a in names:
+        for name_b in names:
+            out = kernel.run(f"cond_a.value = {name_a!r}; cond_b.value = {name_b!r}")
+            assert out.error is None and out.images and "nan" not in out.text
+            seen.add(out.images[-1])
+    assert len(seen) == len(names) ** 2  # every pair draws its own picture
+    lo, hi = kernel_json(kernel, "[cond_n.min, cond_n.max]")
+    for n in [*range(lo + 100, hi, 9_900), hi, lo]:
+        out = kernel.run(f"cond_n.value = {n}")
+        assert out.images and f"{n:,} rolls" in out.text and "nan" not in out.text
+
+
+# --- the law-of-large-numbers explorer ------------------------------------------------------
+
+
+def sample_mean(text):
+    return float(re.search(r"sample mean of all n = [\d,]+ samples: (-?[0-9.]+)", text).group(1))
+
+
+def set_interval(kernel, a, b):
+    """Move the sliders to a and b in an order that keeps a < b at every step (nothing is pushed)."""
+    order = ("lln_a", "lln_b") if a < kernel_json(kernel, "lln_b.value") else ("lln_b", "lln_a")
+    values = {"lln_a": a, "lln_b": b}
+    kernel.run("; ".join(f"{name}.value = {values[name]}" for name in order))
+
+
+@pytest.mark.parametrize("a, b, n", [(-1.0, 2.0, 1_000), (0.0, 1.0, 20_000), (-3.0, 3.0, 100),
+                                     (1.5, 2.0, 5_000), (-2.5, -0.5, 300)])
+def test_running_mean_printed_is_near_the_midpoint(kernel, a, b, n):
+    kernel.run("lln_n.value = 10")
+    set_interval(kernel, a, b)
+    images, text = redraw(kernel, f"lln_n.value = {n}")
+    assert len(images) == 1 and kernel_json(kernel, "[lln_a.value, lln_b.value]") == [a, b]
+    standard_error = (b - a) / np.sqrt(12 * n)
+    assert abs(sample_mean(text) - (a + b) / 2) < 4 * standard_error
+    assert f"(a + b)/2 = {(a + b) / 2:.4f}" in text
+
+
+def test_moving_the_sample_count_redraws_a_different_figure(kernel):
+    kernel.run("lln_n.value = 10")
+    set_interval(kernel, -1.0, 2.0)
+    seen = set()
+    for n in (100, 2_000, 20_000):
+        images, text = redraw(kernel, f"lln_n.value = {n}")
+        assert len(images) == 1 and f"n = {n:,} samples" in text
+        seen.add(images[0])
+    assert len(seen) == 3
+
+
+def test_moving_an_end_redraws_a_different_figure(kernel):
+    set_interval(kernel, -1.0, 2.0)
+    before, text_before = redraw(kernel, "lln_a.value = -2.0")
+    after, text_after = redraw(kernel, "lln_b.value = 1.0")
+    assert len(before) == len(after) == 1 and before != after and text_before != text_after
+
+
+def test_dragging_one_end_past_the_other_keeps_a_below_b(kernel):
+    set_interval(kernel, 0.0, 1.0)
+    images, _ = redraw(kernel, "lln_a.value = 2.0")
+    assert images and kernel_json(kernel, "[lln_a.value, lln_b.value]") == [2.0, 2.5]
+    images, text = redraw(kernel, "lln_b.value = -2.0")
+    assert images and kernel_json(kernel, "[lln_a.value, lln_b.value]") == [-2.5, -2.0]
+    assert "(a + b)/2 = -2.2500" in text.splitlines()[-2]
+
+
+def test_every_position_of_every_lln_control_draws(kernel):
+    kernel.run("lln_n.value = 500")
+    for control in ("lln_a", "lln_b"):
+        lo, hi = kernel_json(kernel, f"[{control}.min, {control}.max]")
+        for value in np.linspace(lo, hi, 12).round(1):
+            out = kernel.run(f"{control}.value = {value}")
+            a, b = kernel_json(kernel, "[lln_a.value, lln_b.value]")
+            assert out.error is None and a < b and "nan" not in out.text
+    lo, hi = kernel_json(kernel, "[lln_n.min, lln_n.max]")
+    for n in (lo, 20, 1_000, 10_000, hi):
+        out = kernel.run(f"lln_n.value = {n}")
+        assert out.images and f"n = {n:,} samples" in out.text
+
+
+def test_every_control_is_labelled(kernel):
+    labels = kernel_json(kernel, "[w.description for w in (cond_a, cond_b, cond_n, lln_a, lln_b, lln_n)]")
+    assert all(labels) and len(set(labels)) == len(labels)
