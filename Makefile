@@ -7,13 +7,16 @@ PORT ?= 8888
 # JupyterLab refuses to run as root unless told to (containers and CI run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab instructor test test-quick lint demo bench notebooks figures lock clean
+.PHONY: help lab instructor test test-quick lint browser postgres grade screenshots demo bench notebooks figures lock clean
 
 help:
 	@echo "make lab         start JupyterLab on notebooks/ (http://127.0.0.1:$(PORT))"
 	@echo "make instructor  start JupyterLab at the course root, for nbgrader's formgrader"
 	@echo "make test        the whole test suite, lint included"
-	@echo "make test-quick  the fast tests only (seconds)"
+	@echo "make test-quick  the fast tests only (seconds: no notebook runs, no browser)"
+	@echo "make browser     install Debian's Chromium for the browser tests (needs root and apt-get)"
+	@echo "make screenshots redraw docs/screenshots/ from the browser tests"
+	@echo "make grade       grade every submission in submitted/ in parallel (GRADE_FLAGS=--force …)"
 	@echo "make demo        the instructor workflow end to end on generated submissions"
 	@echo "make bench       notebook run time and widget update time (medians)"
 	@echo "make notebooks   regenerate notebooks/ from source/ (nbgrader generate_assignment)"
@@ -30,23 +33,50 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyterlab/apputils-extension:announcements >/dev/null
 	touch $(STAMP)
 
+# Learners get the learner settings (jupyter-config/learner): no instructor menus, no news pop-up.
 lab: $(STAMP)
 	@echo "Open the URL printed below (with its token) in your browser."
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config/learner" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 		--ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 # Instructors: formgrader and nbgrader's commands read nbgrader_config.py from the course root.
 instructor: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
-test: $(STAMP) lint
+test: $(STAMP) lint browser postgres
 	$(BIN)/python -m pytest
 
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "not slow and not browser" -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+# Installed when missing and possible; elsewhere the browser tests are skipped, except in CI.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "note: /usr/bin/chromium is missing, so the browser tests will be skipped"; fi
+
+# The class-scale grading tests also run against a real PostgreSQL server, which they start
+# themselves from Debian's binaries; installed when missing and possible, as above.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's postgresql for the gradebook tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "note: PostgreSQL is missing, so its gradebook tests will be skipped"; fi
+
+screenshots: $(STAMP) browser
+	rm -rf docs/screenshots
+	COURSE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser -k redraws -q
+
+# Grade every submission in submitted/ (this folder's course), in parallel, then write the CSV.
+grade: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/course-grade --course . $(GRADE_FLAGS)
 
 demo: $(STAMP)
 	$(BIN)/python -m autograder.demo
