@@ -83,6 +83,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m autograder.bench
+	$(BIN)/python -m autograder.bench_grading
 
 notebooks: $(STAMP)
 	$(BIN)/python -m autograder.release

@@ -13,8 +13,13 @@ def db_url(course: Path) -> str:
 
 def auto_scores(course: Path, assignment: str) -> dict[str, dict[str, float | None]]:
     """student -> grade cell -> the autograder's score (None for cells graded by hand)."""
+    return auto_scores_at(db_url(course), assignment)
+
+
+def auto_scores_at(url: str, assignment: str) -> dict[str, dict[str, float | None]]:
+    """The same, from the gradebook at ``url`` (SQLite or PostgreSQL)."""
     scores: dict[str, dict[str, float | None]] = {}
-    with Gradebook(db_url(course)) as gradebook:
+    with Gradebook(url) as gradebook:
         for submission in gradebook.assignment_submissions(assignment):
             cells = scores.setdefault(submission.student.id, {})
             for notebook in submission.notebooks:

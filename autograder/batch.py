@@ -1,0 +1,323 @@
+"""Grade a whole class in parallel with nbgrader's own autograder, gradebook and feedback.
+
+nbgrader's ``autograde`` grades one submission after another, and two copies of it side by side
+race for kernel ports and silently drop students. Here a pool of worker processes each keeps one
+nbgrader ``Autograde`` converter, configured from the course's nbgrader_config.py, and grades one
+submission at a time with it; kernels talk over IPC sockets under a private folder, so no two
+kernels can claim the same port. The gradebook stays nbgrader's: formgrader, manual grading,
+``nbgrader generate_feedback`` and ``nbgrader export`` work on what this writes.
+
+Nothing is lost: a submission ends graded, skipped (graded before and unchanged since) or failed
+with a reason; a failed attempt is retried; a submission counts as graded only once its grades
+and feedback are written, which a stamp file next to the autograded notebook records last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+
+STAMP = ".course-grade.json"  # in autograded/STUDENT/ASSIGNMENT/, written when grading completes
+GRADED, SKIPPED, FAILED = "graded", "skipped", "failed"
+
+
+@dataclass(frozen=True)
+class Submission:
+    assignment: str
+    student: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.student}/{self.assignment}"
+
+
+@dataclass
+class Outcome:
+    submission: Submission
+    status: str  # GRADED, SKIPPED or FAILED
+    reason: str = ""
+    seconds: float = 0.0
+    attempts: int = 0
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == FAILED]
+
+
+# --- finding the work -------------------------------------------------------------------------
+
+
+def find_submissions(course: Path, assignments: Iterable[str], *,
+                     known_students: set[str] | None = None) -> tuple[list[Submission], list[Outcome]]:
+    """Every submission folder of the given assignments, and the ones that cannot be graded.
+
+    A folder fails here, by name, when it holds no notebook of the assignment, when that
+    notebook cannot be read as a notebook, or (with ``known_students``) when the student is not
+    on the roster.
+    """
+    todo: list[Submission] = []
+    problems: list[Outcome] = []
+    submitted = course / "submitted"
+    if not submitted.is_dir():
+        return todo, problems
+    for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir()):
+        for assignment in assignments:
+            folder = student_dir / assignment
+            if not folder.is_dir():
+                continue
+            submission = Submission(assignment, student_dir.name)
+            reason = _unreadable(folder / f"{assignment}.ipynb")
+            if reason is None and known_students is not None and submission.student not in known_students:
+                reason = f"unknown student {submission.student!r}: not on the gradebook's roster"
+            if reason:
+                problems.append(Outcome(submission, FAILED, reason))
+            else:
+                todo.append(submission)
+    return todo, problems
+
+
+def _unreadable(notebook: Path) -> str | None:
+    if not notebook.exists():
+        return f"no notebook {notebook.name} in {notebook.parent}"
+    try:
+        nbformat.read(notebook, as_version=4)
+    except PermissionError:
+        return f"cannot read {notebook}: permission denied"
+    except Exception as err:  # nbformat raises many kinds; each means "not a notebook"
+        return f"{notebook.name} is not a readable notebook ({type(err).__name__}: {err})"[:300]
+    return None
+
+
+def fingerprint(course: Path, submission: Submission) -> str:
+    """A hash of everything grading depends on: the submitted files and the instructor's source."""
+    digest = hashlib.sha256()
+    for root in (course / "submitted" / submission.student / submission.assignment,
+                 course / "source" / submission.assignment):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def stamp_path(course: Path, submission: Submission) -> Path:
+    return course / "autograded" / submission.student / submission.assignment / STAMP
+
+
+def already_graded(course: Path, submission: Submission) -> bool:
+    try:
+        stamp = json.loads(stamp_path(course, submission).read_text())
+    except (OSError, ValueError):
+        return False
+    return stamp.get("fingerprint") == fingerprint(course, submission)
+
+
+# --- the workers ------------------------------------------------------------------------------
+
+_worker: dict = {}
+
+
+def _start_worker(course: str, sockets: str, extra_config: dict) -> None:
+    """Runs once in each worker process: load the course's nbgrader settings like nbgrader does."""
+    from nbgrader.apps import AutogradeApp
+    from traitlets.config import Config
+
+    _exit_with_parent()
+    os.chdir(course)
+    # nbgrader runs its environment's `alembic`; spawned workers need it on PATH too.
+    os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    app = AutogradeApp()
+    # Warnings such as "checksum has changed" are expected for every student; errors are kept.
+    app.initialize(["--log-level=ERROR"])
+    overrides = Config(extra_config)
+    # IPC sockets with an absolute, per-worker path: no TCP ports for kernels to race for.
+    overrides.KernelManager.transport = "ipc"
+    overrides.KernelManager.ip = str(Path(sockets) / f"kernel-{os.getpid()}")
+    app.update_config(overrides)
+    _worker.update(app=app, course=Path(course))
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the batch that started it dies (killed, say), not linger forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _grade_in_worker(submission: Submission, retries: int, feedback: bool) -> Outcome:
+    from nbgrader.converters import Autograde, GenerateFeedback
+
+    app, course = _worker["app"], _worker["course"]
+    started = time.perf_counter()
+    errors = _ErrorLog()
+    app.log.addHandler(errors)
+    try:
+        for attempt in range(1, retries + 2):
+            errors.messages.clear()
+            try:
+                app.coursedir.assignment_id = submission.assignment
+                app.coursedir.student_id = submission.student
+                for converter_class in (Autograde, GenerateFeedback) if feedback else (Autograde,):
+                    converter = converter_class(coursedir=app.coursedir, parent=app)
+                    converter.force = True
+                    converter.start()
+                if errors.messages:  # nbgrader logs some failures without raising
+                    raise RuntimeError(errors.messages[-1])
+            except Exception as err:  # noqa: BLE001 - every failure is retried, then reported
+                reason = errors.summary() or f"{type(err).__name__}: {err}"
+                if attempt <= retries:
+                    continue
+                return Outcome(submission, FAILED, reason, time.perf_counter() - started, attempt)
+            _write_stamp(course, submission)
+            return Outcome(submission, GRADED, "", time.perf_counter() - started, attempt)
+    finally:
+        app.log.removeHandler(errors)
+    raise AssertionError("unreachable")
+
+
+def _write_stamp(course: Path, submission: Submission) -> None:
+    path = stamp_path(course, submission)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"fingerprint": fingerprint(course, submission),
+                                     "graded_at": time.time()}))
+    os.replace(temporary, path)  # atomic: a stamp is either complete or absent
+
+
+class _ErrorLog(logging.Handler):
+    """Collects the ERROR lines nbgrader logs while grading one submission."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def summary(self) -> str:
+        # The most telling line is usually the last line of the first traceback.
+        for message in self.messages:
+            lines = [ln for ln in message.strip().splitlines() if ln.strip()]
+            if len(lines) > 1:
+                return lines[-1].strip()[:300]
+        return self.messages[0].strip()[:300] if self.messages else ""
+
+
+def _drain(pool, queue, jobs, retries, feedback, summary, crashes, total, on_progress) -> None:
+    """Feed ``queue`` to ``pool`` until it is empty, or until the pool breaks (then return)."""
+    futures: dict[Future, Submission] = {}
+    while queue or futures:
+        # Keep the pool just full, so an interruption leaves little half-done work behind.
+        while queue and len(futures) < 2 * max(1, jobs):
+            submission = queue.pop(0)
+            try:
+                futures[pool.submit(_grade_in_worker, submission, retries, feedback)] = submission
+            except BrokenProcessPool:
+                queue.insert(0, submission)
+                break
+        if not futures:
+            return
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        broken = False
+        for future in done:
+            submission = futures.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as err:
+                broken = True
+                crashes[submission] = crashes.get(submission, 0) + 1
+                if crashes[submission] < 2:
+                    queue.insert(0, submission)
+                    continue
+                outcome = Outcome(submission, FAILED, f"the grading process died twice ({err})")
+            summary.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome, len(summary.outcomes), total)
+        if broken:
+            queue[:0] = list(futures.values())  # in flight when the pool broke: grade them again
+            return
+
+
+# --- the batch --------------------------------------------------------------------------------
+
+
+def grade(
+    course: Path,
+    *,
+    assignments: list[str],
+    jobs: int,
+    force: bool = False,
+    retries: int = 2,
+    feedback: bool = True,
+    extra_config: dict | None = None,
+    known_students: set[str] | None = None,
+    on_progress: Callable[[Outcome, int, int], None] | None = None,
+) -> Summary:
+    """Grade every submission of ``assignments`` in ``course`` with ``jobs`` workers.
+
+    ``feedback`` also generates each graded submission's feedback, as `nbgrader generate_feedback`
+    does; ``retries`` is how many more times a failed submission is tried.
+    """
+    started = time.perf_counter()
+    course = course.resolve()
+    todo, problems = find_submissions(course, assignments, known_students=known_students)
+    summary = Summary(outcomes=list(problems))
+    pending: list[Submission] = []
+    for submission in todo:
+        if not force and already_graded(course, submission):
+            summary.outcomes.append(Outcome(submission, SKIPPED, "graded before and unchanged since"))
+        else:
+            pending.append(submission)
+    total = len(summary.outcomes) + len(pending)
+    for outcome in list(summary.outcomes):
+        if on_progress:
+            on_progress(outcome, summary.outcomes.index(outcome) + 1, total)
+
+    sockets = tempfile.mkdtemp(prefix="course-kernels-")
+    crashes: dict[Submission, int] = {}
+    queue = list(pending)
+    try:
+        while queue:
+            # A worker that dies (killed, out of memory) breaks the whole pool: start a new one and
+            # put back what was in flight; a submission that kills two workers is reported.
+            pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn"),
+                                       initializer=_start_worker,
+                                       initargs=(str(course), sockets, extra_config or {}))
+            try:
+                _drain(pool, queue, jobs, retries, feedback, summary, crashes, total, on_progress)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+    summary.seconds = time.perf_counter() - started
+    return summary

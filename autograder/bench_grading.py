@@ -1,0 +1,127 @@
+"""`make bench` (second part): a class graded by plain serial `nbgrader autograde` and by course-grade.
+
+Generates submissions of the course's real notebooks (right, partly right, wrong, raising, round
+robin over the assignments), grades identical copies of the course both ways in the same run, and
+prints both times, per-submission medians, the ratio, and the floor: a bare nbclient execution of
+the same notebooks divided by the number of cores. Then it checks that every submission got the
+same score in both gradebooks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .batch import GRADED, grade
+from .course import assignments, create_course, nbgrader, notebook_path, place_submission
+from .grades import auto_scores
+from .submissions import build_submission, scenario_module
+
+KINDS = ("right", "partly-right", "wrong", "raising")
+
+
+def make_class(root: Path, count: int) -> tuple[Path, list[tuple[str, str]]]:
+    """A course with every assignment released and ``count`` submissions; returns (course, pairs)."""
+    course = create_course(root)
+    ids = assignments()
+    for assignment in ids:
+        nbgrader(course, "generate_assignment", assignment)
+    scratch = root / "scratch"
+    scratch.mkdir()
+    pairs = []
+    for i in range(count):
+        assignment = ids[i % len(ids)]
+        module = scenario_module(assignment)
+        scenario = next(s for s in module.SCENARIOS if s.name == KINDS[(i // len(ids)) % len(KINDS)])
+        release = nbformat.read(notebook_path(course, "notebooks", assignment), as_version=4)
+        source = nbformat.read(notebook_path(course, "source", assignment), as_version=4)
+        path = scratch / f"{i}.ipynb"
+        nbformat.write(build_submission(release, source, scenario, module.MISTAKES), path)
+        student = f"student{i:03d}"
+        place_submission(course, student, assignment, path)
+        pairs.append((student, assignment))
+    shutil.rmtree(scratch)
+    return course, pairs
+
+
+def serial_nbgrader(course: Path) -> tuple[float, list[float]]:
+    """Plain `nbgrader autograde`, one assignment after another: (seconds, per-submission seconds)."""
+    started = time.perf_counter()
+    per_submission: list[float] = []
+    for assignment in assignments():
+        log = nbgrader(course, "autograde", assignment, "--log-level=INFO",
+                       "--Application.log_format=%(created)f %(message)s")
+        finished = time.time()
+        # Each student's work starts with a "Sanitizing" line; the gaps between them are its time.
+        starts = [float(m.group(1)) for m in re.finditer(r"^(\d+\.\d+) Sanitizing", log, re.M)]
+        per_submission += [b - a for a, b in zip(starts, [*starts[1:], finished], strict=True)]
+    return time.perf_counter() - started, per_submission
+
+
+def floor_per_submission(course: Path, pairs: list[tuple[str, str]], sample: int) -> float:
+    """Median seconds of a bare nbclient run of autograded notebooks, divided by the cores."""
+    times = []
+    for student, assignment in pairs[:sample]:
+        path = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+        start = time.perf_counter()
+        client = NotebookClient(notebook, timeout=120, allow_errors=True,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) / (os.cpu_count() or 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
+        print(f"generating {args.submissions} submissions of {', '.join(assignments())} …", flush=True)
+        serial_course, pairs = make_class(Path(tmp) / "serial", args.submissions)
+        ours_course = Path(shutil.copytree(serial_course, Path(tmp) / "ours"))
+
+        print("grading with plain serial `nbgrader autograde` …", flush=True)
+        serial_seconds, serial_each = serial_nbgrader(serial_course)
+        print(f"grading with course-grade --jobs {args.jobs} (autograde only, like nbgrader) …", flush=True)
+        summary = grade(ours_course, assignments=assignments(), jobs=args.jobs, feedback=False)
+        ours_each = [o.seconds for o in summary.outcomes if o.status == GRADED]
+        floor = floor_per_submission(serial_course, pairs, sample=min(12, len(pairs)))
+
+        mismatches = [
+            (student, assignment) for student, assignment in pairs
+            if auto_scores(serial_course, assignment).get(student)
+            != auto_scores(ours_course, assignment).get(student)
+        ]
+    n = len(pairs)
+    print()
+    print(f"{n} submissions, {cores} cores                     total     per submission")
+    print(f"  serial nbgrader autograde           {serial_seconds:8.1f} s   "
+          f"median {statistics.median(serial_each):.2f} s (each one after another)")
+    print(f"  course-grade --jobs {args.jobs:<2d}              {summary.seconds:8.1f} s   median "
+          f"{statistics.median(ours_each):.2f} s of a worker, {summary.seconds / n:.2f} s of wall time")
+    print(f"  floor: bare nbclient run / {cores} cores {floor * n:8.1f} s   {floor:.2f} s")
+    print(f"  speed-up over serial nbgrader: {serial_seconds / summary.seconds:.2f}x (target >= 2x)")
+    print(f"  course-grade / floor:          {summary.seconds / (floor * n):.2f}x (target <= 1.5x)")
+    print(f"  graded {summary.count(GRADED)} of {n}; scores identical in both gradebooks: "
+          + ("yes" if not mismatches else f"NO, {len(mismatches)} differ: {mismatches[:5]}"))
+    return 0 if not mismatches and summary.count(GRADED) == n else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
