@@ -95,7 +95,8 @@ def test_scores_equal_those_of_serial_nbgrader_autograde(course, tmp_path):
 def test_a_second_run_skips_what_is_graded_and_regrades_what_changed(course):
     grade(course, assignments=[ASSIGNMENT], jobs=2)
     changed = good_students()[0]
-    (course / "submitted" / changed / ASSIGNMENT / "timestamp.txt").write_text("2030-01-01 00:00:00.000000 UTC")
+    stamp = course / "submitted" / changed / ASSIGNMENT / "timestamp.txt"
+    stamp.write_text("2030-01-01 00:00:00.000000 UTC")
     again = grade(course, assignments=[ASSIGNMENT], jobs=2)
     assert [o.submission.student for o in again.outcomes if o.status == GRADED] == [changed]
     assert again.count(SKIPPED) == STUDENTS - 1
