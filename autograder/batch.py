@@ -3,9 +3,10 @@
 nbgrader's ``autograde`` grades one submission after another, and two copies of it side by side
 race for kernel ports and silently drop students. Here a pool of worker processes each keeps one
 nbgrader ``Autograde`` converter, configured from the course's nbgrader_config.py, and grades one
-submission at a time with it; kernels talk over IPC sockets under a private folder, so no two
-kernels can claim the same port. The gradebook stays nbgrader's: formgrader, manual grading,
-``nbgrader generate_feedback`` and ``nbgrader export`` work on what this writes.
+submission at a time with it; a kernel that fails to start (two workers' kernels picking the
+same port, say) fails that attempt, and the submission is tried again. The gradebook stays
+nbgrader's: formgrader, manual grading, ``nbgrader generate_feedback`` and ``nbgrader export``
+work on what this writes.
 
 Nothing is lost: a submission ends graded, skipped (graded before and unchanged since) or failed
 with a reason; a failed attempt is retried; a submission counts as graded only once its grades
@@ -18,11 +19,10 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import sys
-import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +31,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
+from sqlalchemy.exc import SAWarning
 
 STAMP = ".course-grade.json"  # in autograded/STUDENT/ASSIGNMENT/, written when grading completes
 GRADED, SKIPPED, FAILED = "graded", "skipped", "failed"
@@ -141,23 +142,25 @@ def already_graded(course: Path, submission: Submission) -> bool:
 _worker: dict = {}
 
 
-def _start_worker(course: str, sockets: str, extra_config: dict) -> None:
+def _start_worker(course: str, extra_config: dict) -> None:
     """Runs once in each worker process: load the course's nbgrader settings like nbgrader does."""
     from nbgrader.apps import AutogradeApp
     from traitlets.config import Config
 
     _exit_with_parent()
+    # nbgrader's gradebook makes SQLAlchemy warn "not in session" on every submission (plain
+    # `nbgrader autograde` prints the same); harmless, and it would bury the progress bar.
+    warnings.filterwarnings("ignore", category=SAWarning)
     os.chdir(course)
     # nbgrader runs its environment's `alembic`; spawned workers need it on PATH too.
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     app = AutogradeApp()
     # Warnings such as "checksum has changed" are expected for every student; errors are kept.
     app.initialize(["--log-level=ERROR"])
-    overrides = Config(extra_config)
-    # IPC sockets with an absolute, per-worker path: no TCP ports for kernels to race for.
-    overrides.KernelManager.transport = "ipc"
-    overrides.KernelManager.ip = str(Path(sockets) / f"kernel-{os.getpid()}")
-    app.update_config(overrides)
+    # Kernels use TCP on loopback. Kernels of different workers can, rarely, pick the same free
+    # port; such a start fails and the submission is tried again. (IPC sockets avoid the race,
+    # but measured here they stalled one kernel start in a few dozen for a full minute.)
+    app.update_config(Config(extra_config))
     _worker.update(app=app, course=Path(course))
 
 
@@ -301,7 +304,6 @@ def grade(
         if on_progress:
             on_progress(outcome, summary.outcomes.index(outcome) + 1, total)
 
-    sockets = tempfile.mkdtemp(prefix="course-kernels-")
     crashes: dict[Submission, int] = {}
     queue = list(pending)
     try:
@@ -310,14 +312,12 @@ def grade(
             # put back what was in flight; a submission that kills two workers is reported.
             pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn"),
                                        initializer=_start_worker,
-                                       initargs=(str(course), sockets, extra_config or {}))
+                                       initargs=(str(course), extra_config or {}))
             try:
                 _drain(pool, queue, jobs, retries, feedback, summary, crashes, total, on_progress)
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
     except KeyboardInterrupt:
         summary.interrupted = True
-    finally:
-        shutil.rmtree(sockets, ignore_errors=True)
     summary.seconds = time.perf_counter() - started
     return summary

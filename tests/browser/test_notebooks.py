@@ -78,6 +78,8 @@ def test_moving_a_slider_with_the_keyboard_redraws_its_figure(solved_in_lab):
         assert new_text != text, f"{label}: the printed numbers did not change"
         if SCREENSHOTS:
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            box.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)  # let the notebook settle where it scrolled to
             box.screenshot(path=str(Path(SCREENSHOTS) / f"{assignment}-{name}.png"))
 
 
