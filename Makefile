@@ -44,7 +44,7 @@ instructor: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
 test: $(STAMP) lint browser postgres
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test-quick: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not browser" -q
