@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import queue
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,15 @@ class KernelSession:
         if out.error and not allow_error:
             raise CellError(out.error)
         return out
+
+    def json(self, expression: str):
+        """Evaluate ``expression`` in the kernel and bring its value back through JSON."""
+        return json.loads(self.run(f"import json as _json; print(_json.dumps({expression}))").text)
+
+    def redraw(self, code: str) -> tuple[list[str], str]:
+        """Run code that moves widget controls; return (images drawn, text printed) by the redraw."""
+        out = self.run(code)
+        return out.images, out.text
 
     def run_notebook(self, path: Path) -> None:
         """Run every code cell of a notebook in order, as Run All would; stop at an error."""

@@ -33,6 +33,21 @@ class Scenario:
         return self.answers.get(grade_id, self.default)
 
 
+def standard_scenarios(mistakes: dict, tests: dict, *between: Scenario) -> list[Scenario]:
+    """Every assignment's scenarios: right, the assignment's own (``between``), then wrong,
+    raising and blank, each with the exact points per test cell."""
+    def every(kind: str) -> dict[str, str]:
+        return dict.fromkeys(mistakes, kind)
+
+    return [
+        Scenario(RIGHT, every(RIGHT), dict(tests), "every answer is the reference solution"),
+        *between,
+        Scenario(WRONG, every(WRONG), dict.fromkeys(tests, 0), "a typical mistake in every answer"),
+        Scenario(RAISING, every(RAISING), dict.fromkeys(tests, 0), "every answer raises an exception"),
+        Scenario(BLANK, every(BLANK), dict.fromkeys(tests, 0), "the release, untouched"),
+    ]
+
+
 def scenario_module(assignment: str):
     """The module holding an assignment's mistakes and scenarios, e.g. scenarios/a2_calculus.py."""
     return importlib.import_module(f"autograder.scenarios.{assignment.lower()}")

@@ -44,8 +44,8 @@ def test_course_dependencies_are_pinned_at_the_required_major_version(package, m
 
 def test_every_declared_dependency_is_pinned():
     declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    names = [re.split(r"[<>=!~ ]", d)[0] for d in declared["dependencies"]]
-    dev = [re.split(r"[<>=!~ ]", d)[0] for d in declared["optional-dependencies"]["dev"]]
+    names = [re.split(r"[\[<>=!~ ;]", d)[0] for d in declared["dependencies"]]
+    dev = [re.split(r"[\[<>=!~ ;]", d)[0] for d in declared["optional-dependencies"]["dev"]]
     assert set(names) <= set(pins(REPO / "requirements.txt"))
     assert set(dev) <= set(pins(REPO / "requirements-dev.txt"))
 

@@ -1,6 +1,6 @@
 """A2_calculus: the mistakes students typically make, and what each kind of submission earns."""
 
-from autograder.submissions import BLANK, RAISING, RIGHT, WRONG, Scenario
+from autograder.submissions import RAISING, RIGHT, WRONG, Scenario, standard_scenarios
 
 # solution grade_id -> the code a student writes, for each kind of answer that is not the
 # reference solution (which comes from the source notebook).
@@ -90,11 +90,12 @@ TESTS = {  # test grade_id -> points
 
 
 def _all(kind):
-    return {gid: kind for gid in MISTAKES}
+    return dict.fromkeys(MISTAKES, kind)
 
 
-SCENARIOS = [
-    Scenario("right", _all(RIGHT), dict(TESTS), "every answer is the reference solution"),
+SCENARIOS = standard_scenarios(
+    MISTAKES,
+    TESTS,
     Scenario(
         "partly-right",
         {**_all(RIGHT), "taylor_polynomial": WRONG, "numerical_hessian": WRONG,
@@ -109,7 +110,4 @@ SCENARIOS = [
         {**TESTS, "test_numerical_gradient": 0, "test_max_gradient_error": 0},
         "a one-sided numerical gradient, which the gradient check then relies on",
     ),
-    Scenario("wrong", _all(WRONG), dict.fromkeys(TESTS, 0), "a typical mistake in every answer"),
-    Scenario("raising", _all(RAISING), dict.fromkeys(TESTS, 0), "every answer raises an exception"),
-    Scenario("blank", _all(BLANK), dict.fromkeys(TESTS, 0), "the release, untouched"),
-]
+)

@@ -1,6 +1,6 @@
 """A3_probability: the mistakes students typically make, and what each kind of submission earns."""
 
-from autograder.submissions import BLANK, RAISING, RIGHT, WRONG, Scenario
+from autograder.submissions import RAISING, RIGHT, WRONG, Scenario, standard_scenarios
 
 # solution grade_id -> the code a student writes, for each kind of answer that is not the
 # reference solution (which comes from the source notebook).
@@ -103,11 +103,12 @@ TESTS = {  # test grade_id -> points
 
 
 def _all(kind):
-    return {gid: kind for gid in MISTAKES}
+    return dict.fromkeys(MISTAKES, kind)
 
 
-SCENARIOS = [
-    Scenario("right", _all(RIGHT), dict(TESTS), "every answer is the reference solution"),
+SCENARIOS = standard_scenarios(
+    MISTAKES,
+    TESTS,
     Scenario(
         "partly-right",
         {**_all(RIGHT), "bayes_positive_test": WRONG, "monte_carlo_integral": WRONG,
@@ -122,7 +123,4 @@ SCENARIOS = [
         {**TESTS, "test_discrete_expectation": 0, "test_discrete_variance": 0},
         "an expectation that rejects a fair die, which the variance then relies on",
     ),
-    Scenario("wrong", _all(WRONG), dict.fromkeys(TESTS, 0), "a typical mistake in every answer"),
-    Scenario("raising", _all(RAISING), dict.fromkeys(TESTS, 0), "every answer raises an exception"),
-    Scenario("blank", _all(BLANK), dict.fromkeys(TESTS, 0), "the release, untouched"),
-]
+)

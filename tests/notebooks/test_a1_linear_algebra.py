@@ -1,6 +1,5 @@
 """The A.1 linear-algebra notebook runs, and its widgets redraw when their controls move."""
 
-import json
 import re
 
 import nbformat
@@ -9,7 +8,6 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.course import SOURCE
-from autograder.kernel import KernelSession
 
 NOTEBOOK = SOURCE / "A1_linear_algebra" / "A1_linear_algebra.ipynb"
 MATRIX_SLIDERS = ["matrix_a11", "matrix_a12", "matrix_a21", "matrix_a22"]
@@ -27,24 +25,6 @@ def test_source_notebook_runs_top_to_bottom_without_error_or_warning():
     printed = "".join(o.get("text", "") for o in outputs)
     # every hidden check of the seven autograded exercises ran and passed
     assert len(re.findall(r"hidden checks? passed", printed)) == 8
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    with KernelSession(NOTEBOOK.parent) as session:
-        session.run_notebook(NOTEBOOK)
-        yield session
-
-
-def kernel_json(kernel, expression):
-    """Evaluate an expression in the kernel and bring its value back as JSON."""
-    return json.loads(kernel.run(f"import json; print(json.dumps({expression}))").text)
-
-
-def redraw(kernel, assignment):
-    """Set controls from Python; return (images drawn, text printed) by the redraw."""
-    out = kernel.run(assignment)
-    return out.images, out.text
 
 
 def set_matrix(kernel, a11, a12, a21, a22):
@@ -67,8 +47,8 @@ def printed_eigenvalues(line):
 @pytest.mark.parametrize("slider", MATRIX_SLIDERS)
 def test_moving_a_matrix_entry_redraws_a_different_figure(kernel, slider):
     kernel.run(f"{slider}.value = 0.0")
-    first, text_first = redraw(kernel, f"{slider}.value = 0.35")
-    second, text_second = redraw(kernel, f"{slider}.value = -1.25")
+    first, text_first = kernel.redraw(f"{slider}.value = 0.35")
+    second, text_second = kernel.redraw(f"{slider}.value = -1.25")
     assert len(first) == len(second) == 1 and first[0] != second[0]
     assert "eigenvalues" in text_second and text_second != text_first
 
@@ -93,16 +73,16 @@ def test_matrix_explorer_prints_the_right_eigenvalues(kernel, matrix, eigenvalue
 
 def test_complex_eigenvalues_draw_no_eigenvector_lines(kernel):
     set_matrix(kernel, 0.0, -1.0, 1.0, 0.0)
-    assert kernel_json(kernel, "[len(line.get_xdata()) for line in matrix_eigen_lines]") == [0, 0]
+    assert kernel.json("[len(line.get_xdata()) for line in matrix_eigen_lines]") == [0, 0]
     set_matrix(kernel, 2.0, 1.0, 1.0, 2.0)
-    assert kernel_json(kernel, "[len(line.get_xdata()) for line in matrix_eigen_lines]") == [2, 2]
+    assert kernel.json("[len(line.get_xdata()) for line in matrix_eigen_lines]") == [2, 2]
 
 
 def test_a_negative_determinant_hatches_the_parallelogram(kernel):
     matrix_line, _ = set_matrix(kernel, 0.0, 1.0, 1.0, 0.0)       # a mirror: det A = -1
-    assert "det A = -1.000" in matrix_line and kernel_json(kernel, "matrix_square.get_hatch()") == "///"
+    assert "det A = -1.000" in matrix_line and kernel.json("matrix_square.get_hatch()") == "///"
     set_matrix(kernel, 1.0, 0.0, 0.0, 1.0)
-    assert not kernel_json(kernel, "matrix_square.get_hatch()")
+    assert not kernel.json("matrix_square.get_hatch()")
 
 
 @pytest.mark.parametrize("background", [(1.5, 0.5, 0.25, 1.0), (0.0, 0.0, 0.0, 0.0)],
@@ -110,7 +90,7 @@ def test_a_negative_determinant_hatches_the_parallelogram(kernel):
 @pytest.mark.parametrize("slider", MATRIX_SLIDERS)
 def test_every_matrix_slider_position_draws(kernel, slider, background):
     set_matrix(kernel, *background)
-    lo, hi = kernel_json(kernel, f"[{slider}.min, {slider}.max]")
+    lo, hi = kernel.json(f"[{slider}.min, {slider}.max]")
     for value in np.linspace(lo, hi, 17):                           # steps of 0.25, the ends included
         out = kernel.run(f"{slider}.value = {float(value)!r}")
         assert out.error is None and len(out.images) == 1
@@ -118,12 +98,12 @@ def test_every_matrix_slider_position_draws(kernel, slider, background):
 
 
 def test_every_choice_of_p_draws(kernel):
-    choices = kernel_json(kernel, "[value for _, value in LP_CHOICES]")
+    choices = kernel.json("[value for _, value in LP_CHOICES]")
     assert choices[0] == 1.0 and choices[-1] == float("inf") and choices == sorted(choices)
     seen = set()
     kernel.run("lp_x1.value = 0.6; lp_x2.value = -0.8")
     for index, p in enumerate(choices):
-        images, text = redraw(kernel, f"lp_p.value = LP_CHOICES[{index}][1]")
+        images, text = kernel.redraw(f"lp_p.value = LP_CHOICES[{index}][1]")
         shown = "∞" if p == float("inf") else f"{p:g}"
         assert len(images) == 1 and f"for p = {shown}" in text and "nan" not in text
         seen.add(images[0])
@@ -133,7 +113,7 @@ def test_every_choice_of_p_draws(kernel):
 def test_lp_explorer_prints_the_right_norms(kernel):
     kernel.run("lp_p.value = 3.0")
     kernel.run("lp_x1.value = 0.0")
-    _, text = redraw(kernel, "lp_x1.value = 0.6; lp_x2.value = -0.8")
+    _, text = kernel.redraw("lp_x1.value = 0.6; lp_x2.value = -0.8")
     line = text.strip().splitlines()[-1]
     l3 = (0.6 ** 3 + 0.8 ** 3) ** (1 / 3)
     assert "‖x‖₁ = 1.4000" in line and "‖x‖₂ = 1.0000" in line and "‖x‖∞ = 0.8000" in line
@@ -143,7 +123,7 @@ def test_lp_explorer_prints_the_right_norms(kernel):
 @pytest.mark.parametrize("slider", ["lp_x1", "lp_x2"])
 def test_every_position_of_the_point_draws(kernel, slider):
     kernel.run(f"lp_p.value = 1.5; {slider}.value = 0.05")
-    lo, hi = kernel_json(kernel, f"[{slider}.min, {slider}.max]")
+    lo, hi = kernel.json(f"[{slider}.min, {slider}.max]")
     images = set()
     for value in np.linspace(lo, hi, 13):                           # steps of 0.25, 0 included
         out = kernel.run(f"{slider}.value = {float(value)!r}")
@@ -153,5 +133,5 @@ def test_every_position_of_the_point_draws(kernel, slider):
 
 
 def test_every_control_is_labelled(kernel):
-    labels = kernel_json(kernel, f"[w.description for w in ({', '.join(MATRIX_SLIDERS + LP_CONTROLS)})]")
+    labels = kernel.json(f"[w.description for w in ({', '.join(MATRIX_SLIDERS + LP_CONTROLS)})]")
     assert all(labels) and len(set(labels)) == len(labels)

@@ -1,14 +1,12 @@
 """The A.2 calculus notebook runs, and its widgets redraw when their controls move."""
 
 import itertools
-import json
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from autograder.course import SOURCE
-from autograder.kernel import KernelSession
 
 NOTEBOOK = SOURCE / "A2_calculus" / "A2_calculus.ipynb"
 pytestmark = pytest.mark.slow
@@ -24,45 +22,27 @@ def test_source_notebook_runs_top_to_bottom_without_error():
     assert printed.count("hidden checks passed") == 6  # every exercise, hidden tests included
 
 
-@pytest.fixture(scope="module")
-def kernel():
-    with KernelSession(NOTEBOOK.parent) as session:
-        session.run_notebook(NOTEBOOK)
-        yield session
-
-
-def kernel_json(kernel, expression):
-    """Evaluate an expression in the kernel and bring its value back as JSON."""
-    return json.loads(kernel.run(f"import json; print(json.dumps({expression}))").text)
-
-
-def redraw(kernel, assignment):
-    """Set controls from Python; return (images drawn, text printed) by the redraw."""
-    out = kernel.run(assignment)
-    return out.images, out.text
-
-
 def test_moving_the_taylor_order_redraws_a_different_figure(kernel):
-    first, text4 = redraw(kernel, "taylor_order.value = 4")
-    second, text5 = redraw(kernel, "taylor_order.value = 5")
+    first, text4 = kernel.redraw("taylor_order.value = 4")
+    second, text5 = kernel.redraw("taylor_order.value = 5")
     assert len(first) == len(second) == 1 and second[0] != first[0]
     assert "largest |f(x) - P_5(x)|" in text5 and text5 != text4
 
 
 def test_moving_the_expansion_point_redraws_a_different_figure(kernel):
-    before, _ = redraw(kernel, "taylor_point.value = 0.5")
-    after, _ = redraw(kernel, "taylor_point.value = 1.0")
+    before, _ = kernel.redraw("taylor_point.value = 0.5")
+    after, _ = kernel.redraw("taylor_point.value = 1.0")
     assert len(before) == len(after) == 1 and after[0] != before[0]
 
 
 def test_taylor_error_on_the_window_shrinks_with_order_for_sin(kernel):
-    values = kernel_json(kernel, "[float(taylor_frame('sin(x)', n, 0.0)[3]) for n in (5, 7, 9)]")
+    values = kernel.json("[float(taylor_frame('sin(x)', n, 0.0)[3]) for n in (5, 7, 9)]")
     assert values == sorted(values, reverse=True) and values[-1] < 0.2
 
 
 def test_switching_to_ln_keeps_the_point_inside_its_domain(kernel):
-    redraw(kernel, "taylor_point.value = -2.0")
-    images, text = redraw(kernel, "taylor_function.value = 'ln(1 + x)'")
+    kernel.redraw("taylor_point.value = -2.0")
+    images, text = kernel.redraw("taylor_function.value = 'ln(1 + x)'")
     point = float(kernel.run("print(taylor_point.value, taylor_point.min)").text.split()[0])
     assert point == -0.5 and images and "largest" in text
 
@@ -83,13 +63,13 @@ def test_every_function_and_order_draws(kernel, name):
 def test_secant_explorer_redraws_for_every_step(kernel):
     seen = set()
     for log10_h in (-15.0, -8.0, -3.0, 0.0):
-        images, text = redraw(kernel, f"secant_h.value = {log10_h}")
+        images, text = kernel.redraw(f"secant_h.value = {log10_h}")
         assert len(images) == 1 and f"h = {10 ** log10_h:.1e}" in text
         seen.add(images[0])
     assert len(seen) == 4
 
 
 def test_every_control_is_labelled(kernel):
-    labels = kernel_json(
-        kernel, "[w.description for w in (taylor_function, taylor_order, taylor_point, secant_h, secant_x)]")
+    controls = "taylor_function, taylor_order, taylor_point, secant_h, secant_x"
+    labels = kernel.json(f"[w.description for w in ({controls})]")
     assert all(labels) and len(set(labels)) == len(labels)

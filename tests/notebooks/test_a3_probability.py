@@ -1,6 +1,5 @@
 """The A.3 probability notebook runs, and its widgets redraw when their controls move."""
 
-import json
 import re
 
 import nbformat
@@ -9,7 +8,6 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.course import SOURCE
-from autograder.kernel import KernelSession
 
 NOTEBOOK = SOURCE / "A3_probability" / "A3_probability.ipynb"
 pytestmark = pytest.mark.slow
@@ -27,24 +25,6 @@ def test_source_notebook_runs_top_to_bottom_without_error():
         printed = "".join(o.get("text", "") for o in cell.outputs)
         assert "hidden check" in printed, cell.metadata["nbgrader"]["grade_id"]
     assert len(graded) == 7
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    with KernelSession(NOTEBOOK.parent) as session:
-        session.run_notebook(NOTEBOOK)
-        yield session
-
-
-def kernel_json(kernel, expression):
-    """Evaluate an expression in the kernel and bring its value back as JSON."""
-    return json.loads(kernel.run(f"import json; print(json.dumps({expression}))").text)
-
-
-def redraw(kernel, assignment):
-    """Set controls from Python; return (images drawn, text printed) by the redraw."""
-    out = kernel.run(assignment)
-    return out.images, out.text
 
 
 def printed_row(text, quantity):
@@ -65,7 +45,7 @@ def verdict(text):
 
 def test_conditional_explorer_prints_the_right_numbers_for_a_known_setting(kernel):
     kernel.run("cond_b.value = 'doubles'")
-    images, text = redraw(kernel, "cond_n.value = 100_000; cond_a.value = 'first die is even'; "
+    images, text = kernel.redraw("cond_n.value = 100_000; cond_a.value = 'first die is even'; "
                                   "cond_b.value = 'sum is at least 9'")
     assert images
     # A has 18 outcomes, B = {sum >= 9} has 10, and 6 of them have an even first die.
@@ -83,7 +63,7 @@ def test_conditional_explorer_prints_the_right_numbers_for_a_known_setting(kerne
 def test_conditional_explorer_finds_the_surprising_independent_pairs(kernel):
     kernel.run("cond_a.value = 'doubles'")
     for name_a, name_b in [("sum is 7", "first die shows 5 or 6"), ("first die is even", "sum is even")]:
-        _, text = redraw(kernel, f"cond_a.value = {name_a!r}; cond_b.value = {name_b!r}")
+        _, text = kernel.redraw(f"cond_a.value = {name_a!r}; cond_b.value = {name_b!r}")
         assert verdict(text).startswith("A and B are independent")
         assert printed_row(text, "P(A | B)")[0] == printed_row(text, "P(A)")[0]
 
@@ -92,7 +72,7 @@ def test_moving_the_number_of_rolls_redraws_with_other_simulated_numbers(kernel)
     kernel.run("cond_a.value = 'doubles'; cond_b.value = 'sum is even'")
     seen_images, seen_estimates = set(), set()
     for n in (100, 1_000, 50_000):
-        images, text = redraw(kernel, f"cond_n.value = {n}")
+        images, text = kernel.redraw(f"cond_n.value = {n}")
         assert len(images) == 1 and f"simulated, {n:,} rolls" in text
         seen_images.add(images[0])
         seen_estimates.add(printed_row(text, "P(A | B)")[2])
@@ -101,14 +81,14 @@ def test_moving_the_number_of_rolls_redraws_with_other_simulated_numbers(kernel)
 
 def test_same_settings_draw_the_same_simulation(kernel):
     kernel.run("cond_n.value = 2_000")
-    first_images, first = redraw(kernel, "cond_n.value = 3_000")
-    redraw(kernel, "cond_n.value = 4_000")
-    again_images, again = redraw(kernel, "cond_n.value = 3_000")
+    first_images, first = kernel.redraw("cond_n.value = 3_000")
+    kernel.redraw("cond_n.value = 4_000")
+    again_images, again = kernel.redraw("cond_n.value = 3_000")
     assert first == again and first_images == again_images
 
 
 def test_every_pair_of_events_and_every_roll_count_draws(kernel):
-    names = kernel_json(kernel, "list(DICE_EVENTS)")
+    names = kernel.json("list(DICE_EVENTS)")
     kernel.run(f"cond_n.value = 100; cond_a.value = {names[-1]!r}; cond_b.value = {names[-1]!r}")
     seen = set()
     for name_a in names:
@@ -117,7 +97,7 @@ def test_every_pair_of_events_and_every_roll_count_draws(kernel):
             assert out.error is None and out.images and "nan" not in out.text
             seen.add(out.images[-1])
     assert len(seen) == len(names) ** 2  # every pair draws its own picture
-    lo, hi = kernel_json(kernel, "[cond_n.min, cond_n.max]")
+    lo, hi = kernel.json("[cond_n.min, cond_n.max]")
     for n in [*range(lo + 100, hi, 9_900), hi, lo]:
         out = kernel.run(f"cond_n.value = {n}")
         assert out.images and f"{n:,} rolls" in out.text and "nan" not in out.text
@@ -132,7 +112,7 @@ def sample_mean(text):
 
 def set_interval(kernel, a, b):
     """Move the sliders to a and b in an order that keeps a < b at every step (nothing is pushed)."""
-    order = ("lln_a", "lln_b") if a < kernel_json(kernel, "lln_b.value") else ("lln_b", "lln_a")
+    order = ("lln_a", "lln_b") if a < kernel.json("lln_b.value") else ("lln_b", "lln_a")
     values = {"lln_a": a, "lln_b": b}
     kernel.run("; ".join(f"{name}.value = {values[name]}" for name in order))
 
@@ -142,8 +122,8 @@ def set_interval(kernel, a, b):
 def test_running_mean_printed_is_near_the_midpoint(kernel, a, b, n):
     kernel.run("lln_n.value = 10")
     set_interval(kernel, a, b)
-    images, text = redraw(kernel, f"lln_n.value = {n}")
-    assert len(images) == 1 and kernel_json(kernel, "[lln_a.value, lln_b.value]") == [a, b]
+    images, text = kernel.redraw(f"lln_n.value = {n}")
+    assert len(images) == 1 and kernel.json("[lln_a.value, lln_b.value]") == [a, b]
     standard_error = (b - a) / np.sqrt(12 * n)
     assert abs(sample_mean(text) - (a + b) / 2) < 4 * standard_error
     assert f"(a + b)/2 = {(a + b) / 2:.4f}" in text
@@ -154,7 +134,7 @@ def test_moving_the_sample_count_redraws_a_different_figure(kernel):
     set_interval(kernel, -1.0, 2.0)
     seen = set()
     for n in (100, 2_000, 20_000):
-        images, text = redraw(kernel, f"lln_n.value = {n}")
+        images, text = kernel.redraw(f"lln_n.value = {n}")
         assert len(images) == 1 and f"n = {n:,} samples" in text
         seen.add(images[0])
     assert len(seen) == 3
@@ -162,34 +142,34 @@ def test_moving_the_sample_count_redraws_a_different_figure(kernel):
 
 def test_moving_an_end_redraws_a_different_figure(kernel):
     set_interval(kernel, -1.0, 2.0)
-    before, text_before = redraw(kernel, "lln_a.value = -2.0")
-    after, text_after = redraw(kernel, "lln_b.value = 1.0")
+    before, text_before = kernel.redraw("lln_a.value = -2.0")
+    after, text_after = kernel.redraw("lln_b.value = 1.0")
     assert len(before) == len(after) == 1 and before != after and text_before != text_after
 
 
 def test_dragging_one_end_past_the_other_keeps_a_below_b(kernel):
     set_interval(kernel, 0.0, 1.0)
-    images, _ = redraw(kernel, "lln_a.value = 2.0")
-    assert images and kernel_json(kernel, "[lln_a.value, lln_b.value]") == [2.0, 2.5]
-    images, text = redraw(kernel, "lln_b.value = -2.0")
-    assert images and kernel_json(kernel, "[lln_a.value, lln_b.value]") == [-2.5, -2.0]
+    images, _ = kernel.redraw("lln_a.value = 2.0")
+    assert images and kernel.json("[lln_a.value, lln_b.value]") == [2.0, 2.5]
+    images, text = kernel.redraw("lln_b.value = -2.0")
+    assert images and kernel.json("[lln_a.value, lln_b.value]") == [-2.5, -2.0]
     assert "(a + b)/2 = -2.2500" in text.splitlines()[-2]
 
 
 def test_every_position_of_every_lln_control_draws(kernel):
     kernel.run("lln_n.value = 500")
     for control in ("lln_a", "lln_b"):
-        lo, hi = kernel_json(kernel, f"[{control}.min, {control}.max]")
+        lo, hi = kernel.json(f"[{control}.min, {control}.max]")
         for value in np.linspace(lo, hi, 12).round(1):
             out = kernel.run(f"{control}.value = {value}")
-            a, b = kernel_json(kernel, "[lln_a.value, lln_b.value]")
+            a, b = kernel.json("[lln_a.value, lln_b.value]")
             assert out.error is None and a < b and "nan" not in out.text
-    lo, hi = kernel_json(kernel, "[lln_n.min, lln_n.max]")
+    lo, hi = kernel.json("[lln_n.min, lln_n.max]")
     for n in (lo, 20, 1_000, 10_000, hi):
         out = kernel.run(f"lln_n.value = {n}")
         assert out.images and f"n = {n:,} samples" in out.text
 
 
 def test_every_control_is_labelled(kernel):
-    labels = kernel_json(kernel, "[w.description for w in (cond_a, cond_b, cond_n, lln_a, lln_b, lln_n)]")
+    labels = kernel.json("[w.description for w in (cond_a, cond_b, cond_n, lln_a, lln_b, lln_n)]")
     assert all(labels) and len(set(labels)) == len(labels)
