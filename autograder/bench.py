@@ -15,11 +15,10 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
 from .course import SOURCE, assignments
-from .kernel import KernelSession
+from .kernel import KernelSession, execute
 
 NOTEBOOK_TARGET_S = 5.0
 UPDATE_TARGET_MS = 50.0
@@ -53,7 +52,7 @@ def time_notebook_runs(path: Path, repeats: int) -> list[float]:
     for _ in range(repeats):
         notebook = nbformat.read(path, as_version=4)
         start = time.perf_counter()
-        NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
+        execute(notebook, folder=path.parent)
         times.append(time.perf_counter() - start)
     return times
 
@@ -65,7 +64,7 @@ def time_empty_notebook(folder: Path, repeats: int) -> list[float]:
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                            "language": "python"}
         start = time.perf_counter()
-        NotebookClient(notebook, timeout=60, resources={"metadata": {"path": str(folder)}}).execute()
+        execute(notebook, folder=folder)
         times.append(time.perf_counter() - start)
     return times
 

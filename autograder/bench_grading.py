@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 from .batch import GRADED, grade
 from .course import assignments, create_course, nbgrader, notebook_path, place_submission
 from .grades import auto_scores
+from .kernel import execute
 from .submissions import build_submission, scenario_module
 
 KINDS = ("right", "partly-right", "wrong", "raising")
@@ -78,9 +78,7 @@ def floor_per_submission(course: Path, pairs: list[tuple[str, str]], sample: int
             if cell.cell_type == "code":
                 cell.outputs = []
         start = time.perf_counter()
-        client = NotebookClient(notebook, timeout=120, allow_errors=True,
-                                resources={"metadata": {"path": str(path.parent)}})
-        client.execute()
+        execute(notebook, folder=path.parent, allow_errors=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times) / (os.cpu_count() or 1)
 

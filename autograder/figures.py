@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
 from .course import SOURCE, assignments
+from .kernel import execute
 
 
 def figure_specs(notebook) -> list[tuple[str, str]]:
@@ -40,8 +40,7 @@ def draw_figures(notebook_path: Path) -> list[Path]:
         return []
     first = len(notebook.cells)
     notebook.cells.extend(new_code_cell(code) for _, code in specs)
-    resources = {"metadata": {"path": str(notebook_path.parent)}}
-    NotebookClient(notebook, timeout=120, resources=resources).execute()
+    execute(notebook, folder=notebook_path.parent)
     written = []
     for (relative, code), cell in zip(specs, notebook.cells[first:], strict=True):
         images = [o["data"]["image/png"] for o in cell.outputs if "image/png" in o.get("data", {})]

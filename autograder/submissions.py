@@ -24,7 +24,7 @@ class Scenario:
     """One kind of student: which answer goes in each solution cell, and the points it earns."""
 
     name: str
-    answers: dict[str, str]  # solution grade_id -> RIGHT, WRONG, RAISING or BLANK
+    answers: dict[str, str]  # solution grade_id -> RIGHT, WRONG, RAISING or BLANK, where not default
     expected: dict[str, float]  # test grade_id -> autograded points
     description: str = ""
     default: str = field(default=BLANK)  # for solution cells the scenario does not name
@@ -36,15 +36,13 @@ class Scenario:
 def standard_scenarios(mistakes: dict, tests: dict, *between: Scenario) -> list[Scenario]:
     """Every assignment's scenarios: right, the assignment's own (``between``), then wrong,
     raising and blank, each with the exact points per test cell."""
-    def every(kind: str) -> dict[str, str]:
-        return dict.fromkeys(mistakes, kind)
-
+    nothing = dict.fromkeys(tests, 0)
     return [
-        Scenario(RIGHT, every(RIGHT), dict(tests), "every answer is the reference solution"),
+        Scenario(RIGHT, {}, dict(tests), "every answer is the reference solution", default=RIGHT),
         *between,
-        Scenario(WRONG, every(WRONG), dict.fromkeys(tests, 0), "a typical mistake in every answer"),
-        Scenario(RAISING, every(RAISING), dict.fromkeys(tests, 0), "every answer raises an exception"),
-        Scenario(BLANK, every(BLANK), dict.fromkeys(tests, 0), "the release, untouched"),
+        Scenario(WRONG, {}, nothing, "a typical mistake in every answer", default=WRONG),
+        Scenario(RAISING, {}, nothing, "every answer raises an exception", default=RAISING),
+        Scenario(BLANK, {}, nothing, "the release, untouched", default=BLANK),
     ]
 
 

@@ -112,25 +112,23 @@ TESTS = {  # test grade_id -> points
 }
 
 
-def _all(kind):
-    return dict.fromkeys(MISTAKES, kind)
-
-
 SCENARIOS = standard_scenarios(
     MISTAKES,
     TESTS,
     Scenario(
         "partly-right",
-        {**_all(RIGHT), "matmul_by_definition": WRONG, "eigenvalues_2x2": WRONG,
+        {"matmul_by_definition": WRONG, "eigenvalues_2x2": WRONG,
          "matrix_product_not_commutative": WRONG},
         {**TESTS, "test_matmul_by_definition": 0, "test_eigenvalues_2x2": 0},
         "two exercises wrong (one of them only because it uses @), the rest right",
+        default=RIGHT,
     ),
     Scenario(
         "wrong-norm-dependency",
-        {**_all(RIGHT), "lp_norm": WRONG},
+        {"lp_norm": WRONG},
         # frobenius_norm reuses lp_norm, so the overflowing norm costs both grade cells
         {**TESTS, "test_lp_norm": 0, "test_frobenius_norm": 0},
         "an L_p norm that overflows, which the Frobenius norm then relies on",
+        default=RIGHT,
     ),
 )

@@ -89,25 +89,23 @@ TESTS = {  # test grade_id -> points
 }
 
 
-def _all(kind):
-    return dict.fromkeys(MISTAKES, kind)
-
-
 SCENARIOS = standard_scenarios(
     MISTAKES,
     TESTS,
     Scenario(
         "partly-right",
-        {**_all(RIGHT), "taylor_polynomial": WRONG, "numerical_hessian": WRONG,
+        {"taylor_polynomial": WRONG, "numerical_hessian": WRONG,
          "gradient_by_hand": WRONG},
         {**TESTS, "test_taylor_polynomial": 0, "test_numerical_hessian": 0},
         "two exercises wrong, the rest right",
+        default=RIGHT,
     ),
     Scenario(
         "wrong-gradient-dependency",
-        {**_all(RIGHT), "numerical_gradient": WRONG},
+        {"numerical_gradient": WRONG},
         # max_gradient_error calls numerical_gradient, so that mistake costs both grade cells
         {**TESTS, "test_numerical_gradient": 0, "test_max_gradient_error": 0},
         "a one-sided numerical gradient, which the gradient check then relies on",
+        default=RIGHT,
     ),
 )

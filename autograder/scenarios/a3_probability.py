@@ -102,25 +102,23 @@ TESTS = {  # test grade_id -> points
 }
 
 
-def _all(kind):
-    return dict.fromkeys(MISTAKES, kind)
-
-
 SCENARIOS = standard_scenarios(
     MISTAKES,
     TESTS,
     Scenario(
         "partly-right",
-        {**_all(RIGHT), "bayes_positive_test": WRONG, "monte_carlo_integral": WRONG,
+        {"bayes_positive_test": WRONG, "monte_carlo_integral": WRONG,
          "uniform_point_probability": WRONG},
         {**TESTS, "test_bayes_positive_test": 0, "test_monte_carlo_integral": 0},
         "two exercises wrong, the rest right",
+        default=RIGHT,
     ),
     Scenario(
         "wrong-expectation-dependency",
-        {**_all(RIGHT), "discrete_expectation": WRONG},
+        {"discrete_expectation": WRONG},
         # discrete_variance calls discrete_expectation, so that mistake costs both grade cells
         {**TESTS, "test_discrete_expectation": 0, "test_discrete_variance": 0},
         "an expectation that rejects a fair die, which the variance then relies on",
+        default=RIGHT,
     ),
 )
