@@ -11,9 +11,12 @@ import nbformat
 from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
+from .zmq_polling import install
+
 
 def execute(notebook, *, folder: Path, timeout: float = 120, allow_errors: bool = False):
     """Run a notebook (a NotebookNode, changed in place) as Restart & Run All would, in ``folder``."""
+    install()
     resources = {"metadata": {"path": str(folder)}}
     NotebookClient(notebook, timeout=timeout, allow_errors=allow_errors, resources=resources).execute()
     return notebook
