@@ -7,7 +7,7 @@ PORT ?= 8888
 # JupyterLab refuses to run as root unless told to (containers and CI run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab instructor test test-quick lint browser postgres grade screenshots demo bench notebooks figures lock clean
+.PHONY: help lab instructor test test-quick lint browser postgres sandbox attacks grade screenshots demo bench notebooks figures lock clean
 
 help:
 	@echo "make lab         start JupyterLab on notebooks/ (http://127.0.0.1:$(PORT))"
@@ -43,7 +43,7 @@ lab: $(STAMP)
 instructor: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
-test: $(STAMP) lint browser postgres
+test: $(STAMP) lint browser postgres sandbox
 	$(BIN)/python -m pytest --durations=15
 
 test-quick: $(STAMP)
@@ -63,6 +63,16 @@ browser:
 
 # The class-scale grading tests also run against a real PostgreSQL server, which they start
 # themselves from Debian's binaries; installed when missing and possible, as above.
+sandbox:
+	@if command -v bwrap >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's bubblewrap, the sandbox for graded kernels"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	else echo "note: bubblewrap is missing, so grading runs unsandboxed and its sandbox tests are skipped"; fi
+
+attacks: $(STAMP) sandbox
+	$(BIN)/python -m autograder.attacks
+
 postgres:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

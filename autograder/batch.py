@@ -224,12 +224,19 @@ def _write_stamp(course: Path, submission: Submission) -> None:
 class _ErrorLog(logging.Handler):
     """Collects the ERROR lines nbgrader logs while grading one submission."""
 
+    # nbclient logs these as errors, but the course's JudgedExecute recovers from them: the cell
+    # at fault fails, and grading goes on with a fresh kernel.
+    HANDLED = ("Kernel died while waiting for execute reply", "Timeout waiting for execute reply",
+               "Interrupting kernel", "Timeout waiting for IOPub output")
+
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not message.startswith(self.HANDLED):
+            self.messages.append(message)
 
     def summary(self) -> str:
         # The most telling line is usually the last line of the first traceback.

@@ -10,9 +10,11 @@ what came back (type, shape, dtype, the first differing element) and a hint. Che
 tests pass ``hidden=True``: their messages describe the expected value but never show it.
 
 For a grader, when the environment variable named by :data:`REPORT_ENV` holds a file path, every
-check also appends one JSON line there with its inputs and the learner's values (or the name of
-the exception raised), encoded by :mod:`autograder.values`. A judge outside the kernel can then
-compare them with the reference solution's values without trusting anything in this process.
+check appends one JSON line there with its inputs, the learner's values (or the names of the
+exception raised), and the expected value and tolerances it was given, encoded by
+:mod:`autograder.values` — and decides nothing: it neither raises nor prints a verdict. The judge
+(:mod:`autograder.judge`), outside the kernel, compares those values with what the reference
+solution reports for the same checks; nothing in this process is trusted.
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ def check_value(
 ) -> None:
     """Check one value, such as a variable the exercise asks the learner to compute."""
     __tracebackhide__ = True
+    if _grading():
+        _report(name, kind="value", case=0, args=None, value=actual, expected=expected,
+                rtol=rtol, atol=atol, hidden=hidden)
+        return _reported(name, 1)
     mismatch = compare(actual, expected, rtol=rtol, atol=atol, reveal=not hidden)
-    _report(name, kind="value", case=0, args=None, value=actual, error=None,
-            passed=mismatch is None, rtol=rtol, atol=atol)
     if mismatch:
         raise CheckFailed(_message(name, "", mismatch.lines(), rtol, atol, hint, hidden))
     _passed(name, 1, hidden)
@@ -74,25 +78,34 @@ def check_function(
 ) -> None:
     """Call ``func(*args[i])`` for every case ``i`` and check it returns ``expected[i]``."""
     __tracebackhide__ = True
+    if expected is None and _grading():  # the grader keeps the expected values to itself
+        expected = [None] * len(args)
     if len(args) != len(expected):
         raise ValueError(f"{name}: {len(args)} argument tuples but {len(expected)} expected values")
+    grading = _grading()
     for i, (case_args, want) in enumerate(zip(args, expected, strict=True)):
         case_args = _as_tuple(case_args)
         heading = _case_heading(name, func, case_args, i, len(args), hidden)
         try:
             got = func(*_copies(case_args))
         except Exception as err:  # the learner's code failed: report and explain
-            _report(name, kind="call", case=i, args=case_args, value=None,
-                    error=type(err).__name__, passed=False, rtol=rtol, atol=atol)
+            if grading:
+                _report(name, kind="call", case=i, args=case_args, error=err, expected=want,
+                        rtol=rtol, atol=atol, hidden=hidden)
+                continue
             failure = CheckFailed(_message(name, heading, _raised_lines(err), rtol, atol, hint, hidden))
             # A real error keeps its traceback (it shows where the learner's code broke); an
             # exercise not attempted yet needs none.
             raise failure from (None if isinstance(err, NotImplementedError) else err)
+        if grading:
+            _report(name, kind="call", case=i, args=case_args, value=got, expected=want,
+                    rtol=rtol, atol=atol, hidden=hidden)
+            continue
         mismatch = compare(got, want, rtol=rtol, atol=atol, reveal=not hidden)
-        _report(name, kind="call", case=i, args=case_args, value=got, error=None,
-                passed=mismatch is None, rtol=rtol, atol=atol)
         if mismatch:
             raise CheckFailed(_message(name, heading, mismatch.lines(), rtol, atol, hint, hidden))
+    if grading:
+        return _reported(name, len(args))
     _passed(name, len(args), hidden)
 
 
@@ -107,24 +120,29 @@ def check_raises(
 ) -> None:
     """Check that ``func(*args[i])`` raises ``exception`` (or a subclass) for every case ``i``."""
     __tracebackhide__ = True
+    grading = _grading()
     for i, case_args in enumerate(args):
         case_args = _as_tuple(case_args)
         heading = _case_heading(name, func, case_args, i, len(args), hidden)
         try:
             got = func(*_copies(case_args))
-        except exception as err:
-            _report(name, kind="raises", case=i, args=case_args, value=None,
-                    error=type(err).__name__, passed=True, rtol=None, atol=None)
-            continue
         except Exception as err:
-            _report(name, kind="raises", case=i, args=case_args, value=None,
-                    error=type(err).__name__, passed=False, rtol=None, atol=None)
+            if grading:
+                _report(name, kind="raises", case=i, args=case_args, error=err,
+                        expected=exception.__name__, hidden=hidden)
+                continue
+            if isinstance(err, exception):
+                continue
             lines = [f"expected {exception.__name__}, but it raised {type(err).__name__}: {err}"]
             raise CheckFailed(_message(name, heading, lines, None, None, hint, hidden)) from err
-        _report(name, kind="raises", case=i, args=case_args, value=got, error=None,
-                passed=False, rtol=None, atol=None)
+        if grading:
+            _report(name, kind="raises", case=i, args=case_args, value=got,
+                    expected=exception.__name__, hidden=hidden)
+            continue
         lines = [f"expected {exception.__name__} to be raised, but it returned {describe(got)}"]
         raise CheckFailed(_message(name, heading, lines, None, None, hint, hidden))
+    if grading:
+        return _reported(name, len(args))
     _passed(name, len(args), hidden)
 
 
@@ -143,23 +161,26 @@ def check_source_avoids(
     count, and neither do comments or strings: the source is parsed, not searched as text.
     """
     __tracebackhide__ = True
+    if _grading():
+        # The judge reads the function's definition from the submitted notebook itself: what
+        # this kernel says about its own source is not evidence.
+        _report(name, kind="source", case=0, args=None, expected=list(forbidden),
+                function=getattr(func, "__name__", name))
+        return _reported(name, 1)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
     except (OSError, TypeError, SyntaxError) as err:
-        _report(name, kind="source", case=0, args=None, value=None, error=type(err).__name__,
-                passed=False, rtol=None, atol=None)
         raise CheckFailed(_message(name, "", [f"could not read the source of {name}: {err}"],
                                    None, None, hint, False)) from err
-    found = _forbidden_uses(tree, set(forbidden))
-    _report(name, kind="source", case=0, args=None, value=found, error=None,
-            passed=not found, rtol=None, atol=None)
+    found = forbidden_uses(tree, set(forbidden))
     if found:
         lines = [f"the code uses {', '.join(found)}, which this exercise asks you to do without"]
         raise CheckFailed(_message(name, "", lines, None, None, hint, False))
     _passed(name, 1, False)
 
 
-def _forbidden_uses(tree: ast.AST, forbidden: set[str]) -> list[str]:
+def forbidden_uses(tree: ast.AST, forbidden: set[str]) -> list[str]:
+    """The forbidden names (``"@"`` for the operator) that the parsed code uses, in order."""
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
@@ -220,23 +241,33 @@ def _passed(name: str, cases: int, hidden: bool) -> None:
 # --- machine-readable report for graders ------------------------------------------------------
 
 
-def _report(name, *, kind, case, args, value, error, passed, rtol, atol) -> None:
-    path = os.environ.get(REPORT_ENV)
-    if not path:
-        return
+def _grading() -> bool:
+    return bool(os.environ.get(REPORT_ENV))
+
+
+def _report(name, *, kind, case, args=None, value=None, error=None, expected=None,
+            rtol=None, atol=None, hidden=False, function=None) -> None:
     record = {
         "check": name,
         "kind": kind,
         "case": case,
         "args": encode(args) if args is not None else None,
         "value": encode(value),
-        "error": error,
-        "passed": passed,
+        # The exception's class and its bases, so "raises ValueError" accepts a subclass.
+        "error": [c.__name__ for c in type(error).__mro__] if error is not None else None,
+        "expected": encode(expected),
         "rtol": rtol,
         "atol": atol,
+        "hidden": hidden,
+        "function": function,
     }
-    with open(path, "a", encoding="utf-8") as stream:
+    with open(os.environ[REPORT_ENV], "a", encoding="utf-8") as stream:
         stream.write(json.dumps(record, allow_nan=False) + "\n")
+
+
+def _reported(name: str, cases: int) -> None:
+    plural = "s" if cases != 1 else ""
+    print(f"{name}: {cases} check{plural} sent to the grader")
 
 
 def _as_tuple(case_args: Any) -> tuple:

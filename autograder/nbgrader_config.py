@@ -16,6 +16,20 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Autograding: a cell that runs longer than this is stopped and its grade cells score 0.
 c.Execute.timeout = 60
 
+# Autograding runs each submission in a sandbox and lets a judge outside the student's kernel
+# decide the test cells (autograder/preprocessors/judgedexecute.py): nbgrader's own pipeline,
+# with JudgedExecute in the place of nbgrader's Execute; the other steps and their order are
+# nbgrader's defaults (SaveAutoGrades must come after the execution it scores).
+c.Autograde.autograde_preprocessors = [
+    "autograder.preprocessors.JudgedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Feedback: nbgrader as shipped shows hidden tests in the feedback it returns (nbgrader #917).
 # Order matters: HideHiddenTests must see the cells before they are rendered to HTML.
 c.GenerateFeedback.preprocessors = [

@@ -1,5 +1,6 @@
 """nbgrader preprocessors the course adds to nbgrader's pipelines (one per file, as nbgrader does)."""
 
 from .hidehiddentests import HideHiddenTests
+from .judgedexecute import JudgedExecute
 
-__all__ = ["HideHiddenTests"]
+__all__ = ["HideHiddenTests", "JudgedExecute"]

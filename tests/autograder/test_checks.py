@@ -85,19 +85,31 @@ def test_no_report_is_written_unless_grading_asks(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_grading_report_holds_inputs_values_and_errors(tmp_path, monkeypatch):
+def test_grading_report_holds_inputs_values_and_errors_and_decides_nothing(tmp_path, monkeypatch, capsys):
     report = tmp_path / "checks.jsonl"
     monkeypatch.setenv(REPORT_ENV, str(report))
     check_function("double", lambda x: 2 * x, args=[(np.array([1.0, np.nan]),)],
                    expected=[np.array([2.0, np.nan])])
-    with pytest.raises(CheckFailed):
-        check_function("inverse", lambda x: 1 / x, args=[(0,)], expected=[1.0], atol=1e-3)
-    first, second = [json.loads(line) for line in report.read_text().splitlines()]
-    assert first["check"] == "double" and first["passed"] is True
+    # Wrong, and raising: in grading mode neither raises; the judge decides outside the kernel.
+    check_function("inverse", lambda x: 1 / x, args=[(0,)], expected=[1.0], atol=1e-3, hidden=True)
+    check_value("p", 0.5, 0.25)
+    first, second, third = [json.loads(line) for line in report.read_text().splitlines()]
+    assert first["check"] == "double" and "passed" not in first
     assert first["value"]["__ndarray__"]["data"] == [2.0, {"__float__": "nan"}]
     assert second == {"check": "inverse", "kind": "call", "case": 0, "args": {"__tuple__": [0]},
-                      "value": None, "error": "ZeroDivisionError", "passed": False,
-                      "rtol": 1e-7, "atol": 1e-3}
+                      "value": None, "error": ["ZeroDivisionError", "ArithmeticError", "Exception",
+                                               "BaseException", "object"],
+                      "expected": 1.0, "rtol": 1e-7, "atol": 1e-3, "hidden": True, "function": None}
+    assert third["kind"] == "value" and third["value"] == 0.5 and third["expected"] == 0.25
+    assert "sent to the grader" in capsys.readouterr().out
+
+
+def test_grading_mode_runs_without_expected_values(tmp_path, monkeypatch):
+    """The grader blanks expected values out of the cells the student's kernel runs."""
+    monkeypatch.setenv(REPORT_ENV, str(tmp_path / "checks.jsonl"))
+    check_function("double", lambda x: 2 * x, args=[(1,), (2,)], expected=None)
+    values = [json.loads(line)["value"] for line in (tmp_path / "checks.jsonl").read_text().splitlines()]
+    assert values == [2, 4]
 
 
 def matmul_by_loops(A, B):

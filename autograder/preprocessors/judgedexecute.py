@@ -1,0 +1,178 @@
+"""JudgedExecute: nbgrader's Execute, sandboxed, with the verdicts decided outside the kernel.
+
+It takes the place of ``nbgrader.preprocessors.Execute`` in ``Autograde.autograde_preprocessors``
+(see autograder/nbgrader_config.py), so ``nbgrader autograde`` and ``course-grade`` both use it.
+Compared with Execute it
+
+- starts the kernel through :class:`autograder.sandbox.SandboxedKernelManager`;
+- runs test cells with their expected values blanked out, and collects what each check reports;
+- recovers from a cell that kills the kernel or outlives its timeout: that cell fails, the kernel
+  is restarted, the cells before it are run again silently, and grading goes on with the next
+  cell — so only the cells that depend on the broken one lose points;
+- keeps at most ``max_output_bytes`` of output per cell;
+- finally sets each test cell's outcome from :func:`autograder.judge.judge_cell`: a cell the judge
+  passes loses its error outputs and its stderr becomes ordinary output (a warning costs nothing);
+  a cell it fails gets, first, an error output saying which checks failed and why. nbgrader's
+  SaveAutoGrades then scores the cells from those outputs as usual.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_output
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+from ..checks import REPORT_ENV
+from ..judge import judge_cell
+from ..reference import RecordsChecks, reference_records
+from ..reports import ReportFile, test_cell_id
+from ..sandbox import SandboxedKernelManager, private_dir, status
+from ..zmq_polling import install
+
+_warned_unsandboxed = False
+
+
+class JudgedExecute(RecordsChecks, Execute):
+    """Execute a submission in the sandbox and let the judge decide its test cells."""
+
+    hide_expected = True
+
+    max_output_bytes = Integer(1_000_000, help="Output kept per cell, in bytes; the rest is dropped.").tag(
+        config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, nb, resources, km=None):
+        install()
+        _warn_once_if_unsandboxed(self.log)
+        reference = self._reference(resources)
+        folder = private_dir("course-report-")
+        self.report, self.records = ReportFile(folder / "checks.jsonl"), {}
+        self._output_bytes: dict[int, int] = {}
+        try:
+            self._execute_all(nb, resources, km, env={REPORT_ENV: str(self.report.path)})
+        finally:
+            shutil.rmtree(folder.parent, ignore_errors=True)
+        self._judge(reference)
+        return self.nb, self.resources
+
+    # --- running -----------------------------------------------------------------------------
+
+    def _execute_all(self, nb, resources, km, env) -> None:
+        NotebookClient.__init__(self, nb, km)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        self._broken: set[int] = set()
+        with self.setup_kernel(env=dict(os.environ, **env)):
+            info = self.wait_for_reply(self.kc.kernel_info())
+            self.nb.metadata["language_info"] = info["content"]["language_info"]
+            for index, cell in enumerate(self.nb.cells):
+                try:
+                    self.preprocess_cell(cell, resources, index)
+                except DeadKernelError:
+                    cell.outputs.append(_error("KernelDied", "the kernel died while running this cell "
+                                                             "(os._exit, a crash, or a resource limit)"))
+                    self._recover(index)
+                    continue
+                except CellTimeoutError:
+                    late = f"this cell ran longer than {self.timeout} s"
+                    cell.outputs.append(_error("CellTimeoutError", late))
+                    self._recover(index)
+                    continue
+                if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+                    self._recover(index)  # the kernel may still be stuck in it
+                elif cell.cell_type == "code" and self._left_processes():
+                    # Killed, they stay zombies of the kernel and still count against the process
+                    # limit; only a fresh kernel gives the later cells their fair share.
+                    note = "[the grader stopped processes this cell left running, and restarted the kernel]\n"
+                    cell.outputs.append(new_output("stream", name="stdout", text=note))
+                    self._recover(index)
+        self.set_widgets_metadata()
+
+    def _left_processes(self) -> bool:
+        reap = getattr(self.km, "reap_strays", None)
+        return bool(reap and reap())
+
+    def _recover(self, index: int) -> None:
+        self._broken.add(index)
+        run_sync(self._async_recover)(index)
+
+    async def _async_recover(self, index: int) -> None:
+        """A fresh kernel in the state the cells before ``index`` left (except broken ones)."""
+        await self.km.restart_kernel(now=True)
+        await self.kc.wait_for_ready(timeout=self.startup_timeout)
+        self.replaying = True
+        try:
+            for i, cell in enumerate(self.nb.cells[:index]):
+                if cell.cell_type == "code" and i not in self._broken:
+                    await self.async_execute_cell(copy.deepcopy(cell), i, store_history=False)
+        finally:
+            self.replaying = False
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        used = self._output_bytes.get(cell_index, 0)
+        self._output_bytes[cell_index] = used + size
+        if used + size <= self.max_output_bytes:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= self.max_output_bytes:  # the first message over the limit: say so, once
+            note = f"\n[output cut: this cell printed more than {self.max_output_bytes:,} bytes]\n"
+            outs.append(new_output("stream", name="stdout", text=note))
+        return None
+
+    # --- judging -----------------------------------------------------------------------------
+
+    def _reference(self, resources) -> dict[str, list[dict]]:
+        meta = resources["nbgrader"]
+        coursedir = CourseDirectory(config=self.config)
+        folder = Path(coursedir.format_path(coursedir.source_directory, ".", meta["assignment"]))
+        return reference_records(folder / f"{meta['notebook']}.ipynb", course=Path(coursedir.root),
+                                 timeout=self.timeout or 120)
+
+    def _judge(self, reference: dict[str, list[dict]]) -> None:
+        sources = [cell.source for cell in self.nb.cells if cell.cell_type == "code"]
+        for index, cell in enumerate(self.nb.cells):
+            grade_id = test_cell_id(cell)
+            if grade_id is None:
+                continue
+            verdict = judge_cell(reference.get(grade_id, []), self.records.get(index, []), sources=sources)
+            if verdict.passed:
+                kept = [_as_stdout(o) for o in cell.outputs
+                        if o.output_type not in ("error", "execute_result")]
+                cell.outputs = [*kept, new_output("stream", name="stdout", text=verdict.message() + "\n")]
+            else:
+                # First, so that nbgrader's scoring sees the error before anything else.
+                cell.outputs = [_error("CheckFailed", verdict.message()),
+                                *[o for o in cell.outputs if o.output_type != "execute_result"]]
+
+
+def _error(name: str, message: str):
+    return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+def _as_stdout(output):
+    if output.output_type == "stream" and output.name == "stderr":
+        output = copy.deepcopy(output)
+        output.name = "stdout"  # shown, but nbgrader no longer reads it as a failure
+    return output
+
+
+def _warn_once_if_unsandboxed(log: logging.Logger) -> None:
+    global _warned_unsandboxed
+    state = status()
+    if not state.sandboxed and not _warned_unsandboxed:
+        _warned_unsandboxed = True
+        log.warning("Grading is NOT sandboxed (%s): student code runs with your rights.", state.reason)

@@ -1,0 +1,205 @@
+"""Run graded kernels in a bubblewrap sandbox: no network, no course files, bounded resources.
+
+:class:`SandboxedKernelManager` is a jupyter_client kernel manager, so nbgrader's execution (and
+therefore ``nbgrader autograde`` and ``course-grade``) uses it through the ``kernel_manager_class``
+its preprocessor takes. Each kernel gets
+
+- its own network namespace with nothing in it (so no network), talking to the grader over
+  Unix sockets in a private folder — the only writable place besides a small /tmp;
+- a read-only view of the system, the Python installation, the course's ``autograder`` package
+  and the submission's own folder — not source/, the gradebook, other students or the grader's home;
+- its own PID namespace, a new session, and death with the grader;
+- limits set before any student code runs (see :mod:`autograder.sandbox_kernel`): address space,
+  processes, CPU seconds, file size; and, when the grader runs as root, an unprivileged user id;
+- ``python -P``, so a ``numpy.py`` next to the notebook can never shadow an installed package.
+
+Where bubblewrap cannot run (it is missing, or user namespaces are disabled, as on macOS), the
+kernel runs unsandboxed with the same limits and ``-P``, and :func:`status` says why.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Integer
+
+import autograder
+
+from .checks import REPORT_ENV
+
+# When the grader is root, each kernel runs as its own unprivileged user: 200000 plus the grading
+# process's PID, so that two kernels graded side by side never share a process limit.
+UID_BASE = 200000
+LIMITS_ENV = "COURSE_SANDBOX_LIMITS"
+
+
+@dataclass(frozen=True)
+class Status:
+    sandboxed: bool
+    reason: str  # why not, when not
+
+
+@functools.cache
+def status() -> Status:
+    """Whether bubblewrap works here, tried once per process with the options a kernel gets."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return Status(False, "bubblewrap (bwrap) is not installed — `make sandbox` installs it on Debian")
+    probe = [*bwrap_command(cwd=Path("/"), writable=[]), "/bin/true"]
+    try:
+        result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return Status(False, f"bubblewrap could not start: {err}")
+    if result.returncode != 0:
+        return Status(False, f"bubblewrap failed: {result.stderr.strip()[:200]}")
+    return Status(True, "")
+
+
+def bwrap_command(*, cwd: Path, writable: list[Path]) -> list[str]:
+    """The bubblewrap prefix: what the sandbox sees, read-only unless listed in ``writable``."""
+    # As root, bubblewrap runs privileged without a user namespace, so that the kernel can then
+    # become a real unprivileged user (see sandbox_kernel); as anyone else it needs one.
+    user = [] if os.geteuid() == 0 else ["--unshare-user"]
+    command = [
+        "bwrap", *user, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+        "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/tmp",
+        "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
+    ]
+    for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
+        command += ["--ro-bind-try", top, top]
+    package = Path(autograder.__file__).resolve().parent
+    readable = [Path(p).resolve() for p in dict.fromkeys([sys.base_prefix, sys.prefix, package, cwd])]
+    # bubblewrap makes the folders leading to a mount 0700; the kernel's user must pass through.
+    parents = sorted({a for p in [*readable, *writable] for a in Path(p).parents} - {Path("/"), Path("/tmp")},
+                     key=lambda a: len(a.parts))
+    for folder in parents:
+        command += ["--perms", "0755", "--dir", str(folder)]
+    for path in readable:
+        command += ["--ro-bind", str(path), str(path)]
+    for path in writable:
+        command += ["--bind", str(path), str(path)]
+    return [*command, "--chdir", str(cwd)]
+
+
+def private_dir(prefix: str) -> Path:
+    """A folder a sandboxed kernel may write to, inside one only the grader can enter."""
+    outer = Path(tempfile.mkdtemp(prefix=prefix))  # 0700: other local users cannot reach in
+    inner = outer / "shared"
+    inner.mkdir()
+    inner.chmod(0o777)  # the kernel may run as another user
+    return inner
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager that starts every kernel through :mod:`autograder.sandbox_kernel`, in bubblewrap."""
+
+    sandbox = Bool(True, help="Run kernels in bubblewrap where it works; False runs them without.").tag(
+        config=True)
+    memory_limit = Integer(4 * 2**30, help="Address space of the kernel process, in bytes.").tag(config=True)
+    process_limit = Integer(128, help="Processes and threads the kernel's user may have.").tag(config=True)
+    cpu_limit = Integer(600, help="CPU seconds for the whole kernel, a backstop to the cell timeout.").tag(
+        config=True)
+    file_size_limit = Integer(16 * 2**20, help="Largest file the kernel may write, in bytes.").tag(
+        config=True)
+
+    _runtime: Path | None = None
+
+    @property
+    def sandboxed(self) -> bool:
+        return self.sandbox and status().sandboxed
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self._runtime is None:
+            self._runtime = private_dir("course-kernel-")
+        if self.sandboxed:
+            # The kernel has no network, so it talks over Unix sockets in its writable folder.
+            self.transport, self.ip = "ipc", str(self._runtime / "kernel")
+        self.connection_file = str(self._runtime / "connection.json")
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        os.chmod(self.connection_file, 0o644)  # readable by the kernel's own user
+        cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
+        report = (kw.get("env") or os.environ).get(REPORT_ENV)
+        kw["env"] = self._kernel_env(report)
+        cmd = [sys.executable, "-P", "-m", "autograder.sandbox_kernel", "-f", self.connection_file]
+        if self.sandboxed:
+            writable = [self._runtime] + ([Path(report).parent] if report else [])
+            cmd = bwrap_command(cwd=cwd, writable=writable) + cmd
+        return cmd, kw
+
+    def _kernel_env(self, report: str | None) -> dict[str, str]:
+        runtime = self._runtime
+        mpl = runtime / "matplotlib"
+        mpl.mkdir(exist_ok=True)
+        mpl.chmod(0o777)
+        _copy_font_cache(mpl)
+        env = {
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
+            "HOME": str(runtime), "MPLCONFIGDIR": str(mpl), "IPYTHONDIR": str(runtime / "ipython"),
+            "TMPDIR": "/tmp" if self.sandboxed else str(runtime), "LANG": "C.UTF-8",
+            "PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            # One thread each: fair to the other workers, and fewer tasks under the process limit.
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            LIMITS_ENV: json.dumps({
+                "memory": self.memory_limit, "processes": self.process_limit, "cpu": self.cpu_limit,
+                "file_size": self.file_size_limit,
+                "uid": self.kernel_uid,
+            }),
+        }
+        if report:
+            env[REPORT_ENV] = report
+        return env
+
+    @property
+    def kernel_uid(self) -> int | None:
+        return UID_BASE + os.getpid() % 100000 if self.sandboxed and os.geteuid() == 0 else None
+
+    def reap_strays(self) -> int:
+        """Kill what the kernel left running (forked children, say); return how many."""
+        uid = self.kernel_uid
+        if uid is None:
+            return 0
+        owners = {}
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+                owners[int(status.parent.name)] = (int(fields["Uid"].split()[0]), int(fields["PPid"]))
+            except (OSError, ValueError, KeyError):
+                continue
+        strays = [pid for pid, (owner, parent) in owners.items()
+                  if owner == uid and owners.get(parent, (None,))[0] == uid]
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        return len(strays)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._runtime is not None:
+            shutil.rmtree(self._runtime.parent, ignore_errors=True)
+            self._runtime = None
+
+
+def _copy_font_cache(folder: Path) -> None:
+    """Give the kernel matplotlib's font list, or it rebuilds it (seconds) on every start."""
+    try:
+        import matplotlib
+
+        for cached in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copy(cached, folder / cached.name)
+    except Exception as err:  # noqa: BLE001 - only a slower start
+        logging.getLogger(__name__).debug("no matplotlib font cache to copy: %s", err)
