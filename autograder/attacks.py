@@ -350,7 +350,8 @@ def grade_as_shipped(course: Path, students: list[str], *, timeout: int = 10,
                       f"c.Execute.timeout = {timeout}\n")
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
     results: dict[str, float | str | None] = {}
-    for student in students:
+    # As shipped, the gradebook attack corrupts the gradebook, and every later run fails: last.
+    for student in sorted(students, key=lambda name: name == "write-gradebook"):
         command = ["prlimit", f"--as={8 * 2**30}", "--", sys.executable, "-m", "nbgrader", "autograde",
                    ASSIGNMENT, f"--student={student}", "--force"]
         try:

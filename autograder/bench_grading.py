@@ -5,6 +5,10 @@ robin over the assignments), grades identical copies of the course both ways in 
 prints both times, per-submission medians, the ratio, and the floor: a bare nbclient execution of
 the same notebooks divided by the number of cores. Then it checks that every submission got the
 same score in both gradebooks.
+
+Then the price of hardened grading (issue 7): the same class graded by course-grade twice more,
+once with nbgrader's own Execute (no sandbox, no judge) and once with the judge but no sandbox,
+so that the sandbox's and the judge's cost per submission can be read off one run.
 """
 
 from __future__ import annotations
@@ -28,6 +32,13 @@ from .kernel import execute
 from .submissions import build_submission, scenario_module
 
 KINDS = ("right", "partly-right", "wrong", "raising")
+# nbgrader's own autograde pipeline, as it ships (the course replaces Execute by JudgedExecute).
+NBGRADER_PIPELINE = [
+    "nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 
 def make_class(root: Path, count: int) -> tuple[Path, list[tuple[str, str]]]:
@@ -93,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating {args.submissions} submissions of {', '.join(assignments())} …", flush=True)
         serial_course, pairs = make_class(Path(tmp) / "serial", args.submissions)
         ours_course = Path(shutil.copytree(serial_course, Path(tmp) / "ours"))
+        plain_course = Path(shutil.copytree(serial_course, Path(tmp) / "plain"))
+        judged_course = Path(shutil.copytree(serial_course, Path(tmp) / "judged"))
 
         print("grading with plain serial `nbgrader autograde` …", flush=True)
         serial_seconds, serial_each = serial_nbgrader(serial_course)
@@ -104,6 +117,17 @@ def main(argv: list[str] | None = None) -> int:
         mismatches = [
             (student, assignment) for student, assignment in pairs
             if auto_scores(serial_course, assignment).get(student)
+            != auto_scores(ours_course, assignment).get(student)
+        ]
+        print("grading again: nbgrader's Execute (no sandbox, no judge), then the judge without sandbox …",
+              flush=True)
+        plain = grade(plain_course, assignments=assignments(), jobs=args.jobs, feedback=False,
+                      extra_config={"Autograde": {"autograde_preprocessors": NBGRADER_PIPELINE}})
+        judged = grade(judged_course, assignments=assignments(), jobs=args.jobs, feedback=False,
+                       extra_config={"SandboxedKernelManager": {"sandbox": False}})
+        hardened_mismatches = [
+            (student, assignment) for student, assignment in pairs
+            if auto_scores(plain_course, assignment).get(student)
             != auto_scores(ours_course, assignment).get(student)
         ]
     n = len(pairs)
@@ -118,6 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  course-grade / floor:          {summary.seconds / (floor * n):.2f}x (target <= 1.5x)")
     print(f"  graded {summary.count(GRADED)} of {n}; scores identical in both gradebooks: "
           + ("yes" if not mismatches else f"NO, {len(mismatches)} differ: {mismatches[:5]}"))
+    per = {label: statistics.median(o.seconds for o in run.outcomes if o.status == GRADED)
+           for label, run in (("plain", plain), ("judged", judged), ("hardened", summary))}
+    print()
+    print(f"hardened grading, course-grade --jobs {args.jobs}      total     median per submission (worker)")
+    print(f"  nbgrader's Execute (no sandbox, no judge) {plain.seconds:8.1f} s   {per['plain']:.2f} s")
+    print(f"  + judge (no sandbox)                      {judged.seconds:8.1f} s   {per['judged']:.2f} s")
+    print(f"  + judge + sandbox (the course's set-up)   {summary.seconds:8.1f} s   {per['hardened']:.2f} s")
+    print(f"  judge's cost:   {(per['judged'] / per['plain'] - 1) * 100:+.0f}% per submission")
+    print(f"  sandbox's cost: {(per['hardened'] / per['judged'] - 1) * 100:+.0f}% per submission")
+    print(f"  together:       {(per['hardened'] / per['plain'] - 1) * 100:+.0f}% per submission, "
+          f"{(summary.seconds / plain.seconds - 1) * 100:+.0f}% in total (target <= +25%)")
+    print("  every submission scores the same with and without them: "
+          + ("yes" if not hardened_mismatches else f"NO, {len(hardened_mismatches)} differ"))
     return 0 if not mismatches and summary.count(GRADED) == n else 1
 
 

@@ -26,10 +26,12 @@ class Verdict:
     passed: bool
     checks: int
     problems: list[str] = field(default_factory=list)
+    hidden: int = 0  # how many of the checks are hidden ones
 
     def message(self) -> str:
         if self.passed:
-            return f"✔ judged by the grader: all {self.checks} checks match the reference solution"
+            hidden = f" ({self.hidden} of them hidden checks)" if self.hidden else ""
+            return f"✔ judged by the grader: all {self.checks} checks match the reference solution{hidden}"
         shown = self.problems[:5]
         more = len(self.problems) - len(shown)
         return "\n".join([f"✘ judged by the grader: {len(self.problems)} of {self.checks} checks failed",
@@ -50,7 +52,8 @@ def judge_cell(reference: list[dict], student: list[dict], *, sources: list[str]
             if problem:
                 problems.append(f"{_label(ref)}: {problem}")
                 break
-    return Verdict(passed=bool(wanted) and not problems, checks=len(wanted), problems=problems)
+    hidden = sum(bool(refs[0].get("hidden")) for refs in wanted.values())
+    return Verdict(passed=bool(wanted) and not problems, checks=len(wanted), problems=problems, hidden=hidden)
 
 
 def _keyed(records: list[dict]) -> dict[tuple, list[dict]]:
