@@ -216,6 +216,8 @@ def attacks(port: int = 9) -> list[Attack]:
                 socket.create_connection(('127.0.0.1', {port}), timeout=3).close()""",
             "connected to the grader machine", "no connection")),
         Attack("deleted-tests", "deleted test cells", "wrong", edit=_delete_tests),
+        Attack("deleted-tests-right", "deleted test cells, right answers", "right", edit=_delete_tests),
+        Attack("renamed-tests-right", "grade ids renamed, right answers", "right", edit=_rename_tests),
         Attack("retyped-tests", "test cells retyped as markdown", "wrong", edit=_retype_tests),
         Attack("edited-tests", "test cells edited to print success", "wrong", edit=_empty_tests),
         Attack("ungraded-tests", "nbgrader metadata: test cells made ungraded", "wrong", edit=_ungrade_tests),
@@ -360,7 +362,10 @@ def grade_as_shipped(course: Path, students: list[str], *, timeout: int = 10,
             subprocess.run(["pkill", "-f", f"--student={student}"], check=False)
             results[student] = f"hung: stopped after {wall} s"
             continue
-        results[student] = total(course, student)
+        try:
+            results[student] = total(course, student)
+        except Exception as err:  # noqa: BLE001 - an attack may have corrupted the gradebook
+            results[student] = f"gradebook unreadable afterwards ({type(err).__name__})"
     return results
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from .batch import FAILED, GRADED, SKIPPED, Summary, grade
 from .gradesheet import write_gradesheet
 from .progress import ProgressBar
+from .sandbox import status as sandbox_status
 
 
 def course_settings(course: Path) -> tuple[str, bool]:
@@ -90,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     db_url, create_students = course_settings(course)
     db_url = args.db_url or db_url
     extra = {"CourseDirectory": {"db_url": db_url}}
+    state = sandbox_status()
+    if state.sandboxed:
+        print("student kernels run in bubblewrap: no network, no course files, limited resources")
+    else:
+        print(f"WARNING: grading is NOT sandboxed ({state.reason}); student code runs with your rights")
     summary = grade(course, assignments=chosen, jobs=args.jobs, force=args.force, retries=args.retries,
                     feedback=not args.no_feedback, extra_config=extra,
                     known_students=None if create_students else roster(db_url), on_progress=ProgressBar())

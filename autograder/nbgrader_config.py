@@ -16,6 +16,19 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Autograding: a cell that runs longer than this is stopped and its grade cells score 0.
 c.Execute.timeout = 60
 
+# Sanitizing: nbgrader's steps, with RestoreTestCells before OverwriteCells so that test cells
+# whose metadata a student edited are found and overwritten like the others; test cells a student
+# deleted are added back (nbgrader's own option).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "autograder.preprocessors.RestoreTestCells",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.OverwriteCells.add_missing_cells = True
+
 # Autograding runs each submission in a sandbox and lets a judge outside the student's kernel
 # decide the test cells (autograder/preprocessors/judgedexecute.py): nbgrader's own pipeline,
 # with JudgedExecute in the place of nbgrader's Execute; the other steps and their order are

@@ -2,5 +2,6 @@
 
 from .hidehiddentests import HideHiddenTests
 from .judgedexecute import JudgedExecute
+from .restoretestcells import RestoreTestCells
 
-__all__ = ["HideHiddenTests", "JudgedExecute"]
+__all__ = ["HideHiddenTests", "JudgedExecute", "RestoreTestCells"]

@@ -15,10 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.sandbox,
               pytest.mark.skipif(not status().sandboxed, reason=f"no sandbox here: {status().reason}")]
 
 ATTACKS = hostile.attacks()
-NOT_NOTEBOOKS = {"corrupt-json", "empty-file", "not-a-notebook"}
-# nbgrader refuses a notebook whose test-cell metadata was tampered with; the batch reports it as
-# failed, with the reason, and it earns nothing — what its honest (wrong) version earns too.
-REFUSED = NOT_NOTEBOOKS | {"renamed-tests", "ungraded-tests"}
+REFUSED = {"corrupt-json", "empty-file", "not-a-notebook"}  # reported as failed, by name
 
 
 @pytest.fixture(scope="module")
