@@ -138,10 +138,10 @@ def attacks(port: int = 9) -> list[Attack]:
         Attack("crash", "kernel crash (segfault)", "right", "import ctypes\nctypes.string_at(0)"),
         Attack("warning", "right answer that also warns on stderr", "right", _code("""
             import warnings
-            _taylor = taylor_polynomial
-            def taylor_polynomial(*args):
+            _central_difference = central_difference  # the answer just above the first test cell
+            def central_difference(*args):
                 warnings.warn('harmless', RuntimeWarning)
-                return _taylor(*args)""")),
+                return _central_difference(*args)""")),
         Attack("shadow-numpy", "numpy.py beside the notebook", "right",
                files={"numpy.py": "raise ImportError('the shadow numpy.py was imported')\n"}),
         Attack("shadow-checks", "autograder/checks.py beside the notebook (fake helpers)", "wrong",
@@ -205,7 +205,7 @@ def attacks(port: int = 9) -> list[Attack]:
         Attack("write-other-student", "writes into another student's folder", "wrong", attempt(f"""
             try:
                 open('{course}/submitted/canary/{ASSIGNMENT}/{ASSIGNMENT}.ipynb', 'a').write(' ')""",
-            "changed canary's submission", "could not write to canary")),
+            "changed the submission of canary", "could not write to canary")),
         Attack("write-outside", f"writes {OUTSIDE}", "right", attempt(f"""
             try:
                 open({str(OUTSIDE)!r}, 'w').write('x')""",
@@ -342,31 +342,54 @@ def total(course: Path, student: str) -> float | None:
     return None if cells is None else sum(v or 0 for v in cells.values())
 
 
-def grade_as_shipped(course: Path, students: list[str], *, timeout: int = 10,
-                     wall: int = 120) -> dict[str, float | str | None]:
-    """Plain `nbgrader autograde`, nbgrader's own pipeline, one student at a time, each bounded in time
-    and memory (so that the worst attacks cannot take the machine down with them)."""
+def grade_as_shipped(course: Path, students: list[str], listener: Listener, *, timeout: int = 10,
+                     wall: int = 120) -> tuple[dict, dict]:
+    """Plain `nbgrader autograde` with nbgrader's own pipeline, one student at a time, each bounded
+    in time and memory so that the worst attacks cannot take the machine down with them.
+
+    Returns (scores, effects): a score is points, None, or what went wrong; effects are what each
+    student's grading changed (files, the outside file, connections to the listener).
+    """
     config = course / "nbgrader_config.py"
     config.write_text("c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = 'd2l-math'\n"
                       "c.CourseDirectory.release_directory = 'notebooks'\n"
                       f"c.Execute.timeout = {timeout}\n")
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
-    results: dict[str, float | str | None] = {}
+    scores: dict = {}
+    effects: dict = {}
     # As shipped, the gradebook attack corrupts the gradebook, and every later run fails: last.
     for student in sorted(students, key=lambda name: name == "write-gradebook"):
+        watch = Watch(course, listener)
         command = ["prlimit", f"--as={8 * 2**30}", "--", sys.executable, "-m", "nbgrader", "autograde",
                    ASSIGNMENT, f"--student={student}", "--force"]
         try:
             subprocess.run(command, cwd=course, env=env, capture_output=True, timeout=wall)
         except subprocess.TimeoutExpired:
             subprocess.run(["pkill", "-f", f"--student={student}"], check=False)
-            results[student] = f"hung: stopped after {wall} s"
-            continue
-        try:
-            results[student] = total(course, student)
-        except Exception as err:  # noqa: BLE001 - an attack may have corrupted the gradebook
-            results[student] = f"gradebook unreadable afterwards ({type(err).__name__})"
-    return results
+            scores[student] = f"hung: stopped after {wall} s"
+        else:
+            try:
+                scores[student] = total(course, student)
+            except Exception as err:  # noqa: BLE001 - an attack may have corrupted the gradebook
+                scores[student] = f"gradebook unreadable afterwards ({type(err).__name__})"
+        effects[student] = watch.done()
+    return scores, effects
+
+
+class Watch:
+    """What grading changes: files outside its own output, the outside file, connections made."""
+
+    def __init__(self, course: Path, listener: Listener):
+        OUTSIDE.unlink(missing_ok=True)
+        self.course, self.listener = course, listener
+        self.before, self.connections = snapshot(course), listener.connections
+
+    def done(self) -> dict:
+        after = snapshot(self.course)
+        effects = dict(changed=sorted(k for k in self.before if self.before[k] != after.get(k)),
+                       outside=OUTSIDE.exists(), connections=self.listener.connections - self.connections)
+        OUTSIDE.unlink(missing_ok=True)
+        return effects
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -375,67 +398,59 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     listener = Listener()
     chosen = [a for a in attacks(listener.port) if not args.only or a.name in args.only]
-    rows = []
+    students = ["honest-right", "honest-wrong", "canary", *[a.name for a in chosen]]
     with tempfile.TemporaryDirectory(prefix="course-attacks-") as tmp:
         ours_course = build_class(Path(tmp) / "ours", chosen)
         shipped_course = Path(shutil.copytree(ours_course, Path(tmp) / "shipped"))
-        results = {}
-        for label, course, run in (
-            ("shipped", shipped_course,
-             lambda c: grade_as_shipped(c, ["honest-right", "honest-wrong", "canary",
-                                            *[a.name for a in chosen]])),
-            ("ours", ours_course, grade_ours),
-        ):
-            OUTSIDE.unlink(missing_ok=True)
-            before, connections = snapshot(course), listener.connections
-            started = time.perf_counter()
-            scores = run(course)
-            after = snapshot(course)
-            changed = sorted(k for k in before if before[k] != after.get(k))
-            results[label] = dict(scores=scores, changed=changed, outside=OUTSIDE.exists(),
-                                  connections=listener.connections - connections,
-                                  seconds=time.perf_counter() - started, course=course)
-            OUTSIDE.unlink(missing_ok=True)
-        for attack in chosen:
-            cells = []
-            for label in ("shipped", "ours"):
-                r = results[label]
-                honest = r["scores"].get(f"honest-{attack.honest}")
-                cells.append(_describe(attack, r, honest))
-            rows.append((attack.what, *cells))
-        for label in ("shipped", "ours"):
-            r = results[label]
-            rows.append((f"canary's score ({label} run)", str(r["scores"].get("canary")), ""))
+        print("grading with nbgrader as shipped, one student at a time …", flush=True)
+        started = time.perf_counter()
+        shipped, shipped_effects = grade_as_shipped(shipped_course, students, listener)
+        shipped_seconds = time.perf_counter() - started
+        print("grading with this project's set-up (course-grade) …", flush=True)
+        started = time.perf_counter()
+        watch = Watch(ours_course, listener)
+        ours = grade_ours(ours_course)
+        whole_run = watch.done()  # a batch: what changed is the whole run's
+        ours_seconds = time.perf_counter() - started
+        rows = [(attack.what,
+                 _describe(attack, shipped, shipped_effects[attack.name], shipped_course),
+                 _describe(attack, ours, whole_run, ours_course)) for attack in chosen]
+        rows.append(("(the canary, an honest right submission)", _points(shipped.get("canary"), 13),
+                     _points(ours.get("canary"), 13)))
     listener.close()
     width = max(len(r[0]) for r in rows)
-    print(f"{'attack':<{width}} | nbgrader as shipped | this project")
-    print(f"{'-' * width}-|-{'-' * 19}-|-{'-' * 12}")
-    for what, shipped, ours in rows:
-        print(f"{what:<{width}} | {shipped} | {ours}")
-    print(f"\ngrading time: shipped {results['shipped']['seconds']:.0f} s (one student at a time), "
-          f"ours {results['ours']['seconds']:.0f} s")
+    print(f"\n| {'attack':<{width}} | nbgrader as shipped | this project |")
+    print(f"|{'-' * (width + 2)}|---|---|")
+    for what, as_shipped, this_project in rows:
+        print(f"| {what:<{width}} | {as_shipped} | {this_project} |")
+    print(f"\nhonest submissions: right {_points(ours.get('honest-right'), 13)}, "
+          f"wrong {_points(ours.get('honest-wrong'), 0)}; files changed by this project's whole run: "
+          f"{', '.join(whole_run['changed']) or 'none'}")
+    print(f"grading time: nbgrader as shipped {shipped_seconds:.0f} s (one student at a time, hangs "
+          f"stopped after 120 s), this project {ours_seconds:.0f} s (course-grade, 2 workers)")
     return 0
 
 
-def _describe(attack: Attack, result: dict, honest) -> str:
-    student = attack.name
-    score = result["scores"].get(student, "not graded")
+def _points(score, honest) -> str:
     if isinstance(score, str):
-        text = score
-    elif score is None:
-        text = "not graded (reported as failed)" if attack.raw is not None else "not graded"
-    else:
-        text = f"{score:g} pts" + (" (honest)" if score == honest else f" (honest: {honest:g})")
-    seen = observations(result["course"], student)
-    extra = []
-    if seen:
-        extra.append("; ".join(seen))
-    if attack.name.startswith("write-") and result["changed"]:
-        extra.append("changed: " + ", ".join(result["changed"]))
-    if attack.name == "write-outside" and result["outside"]:
-        extra.append("file written outside the course")
-    if attack.name == "network":
-        extra.append(f"{result['connections']} connection(s) reached the grader machine")
+        return score
+    if score is None:
+        return "not graded"
+    return f"{score:g} pts" + (" (honest)" if score == honest else f" (honest: {honest:g})")
+
+
+def _describe(attack: Attack, scores: dict, effects: dict, course: Path) -> str:
+    honest = scores.get(f"honest-{attack.honest}")
+    score = scores.get(attack.name)
+    text = "not graded, reported as failed" if score is None else _points(score, honest)
+    extra = observations(course, attack.name)
+    changed = [k.replace(" tampered", "") for k in effects["changed"]]
+    if changed:
+        extra.append("changed " + ", ".join(changed))
+    if effects["outside"]:
+        extra.append(f"wrote {OUTSIDE}")
+    if effects["connections"]:
+        extra.append(f"{effects['connections']} connection(s) reached the grader machine")
     return text + (f" — {'; '.join(extra)}" if extra else "")
 
 
