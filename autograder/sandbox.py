@@ -37,11 +37,11 @@ from traitlets import Bool, Integer
 import autograder
 
 from .checks import REPORT_ENV
+from .sandbox_kernel import LIMITS_ENV
 
 # When the grader is root, each kernel runs as its own unprivileged user: 200000 plus the grading
 # process's PID, so that two kernels graded side by side never share a process limit.
 UID_BASE = 200000
-LIMITS_ENV = "COURSE_SANDBOX_LIMITS"
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
         report = (kw.get("env") or os.environ).get(REPORT_ENV)
         kw["env"] = self._kernel_env(report)
-        cmd = [sys.executable, "-P", "-m", "autograder.sandbox_kernel", "-f", self.connection_file]
+        # The kernel spec's own command is replaced, its extra arguments kept; no history file.
+        extra = cmd[cmd.index("-f") + 2:] if "-f" in cmd else []
+        cmd = [sys.executable, "-P", "-m", "autograder.sandbox_kernel", "-f", self.connection_file,
+               "--HistoryManager.enabled=False", *extra]
         if self.sandboxed:
             writable = [self._runtime] + ([Path(report).parent] if report else [])
             cmd = bwrap_command(cwd=cwd, writable=writable) + cmd

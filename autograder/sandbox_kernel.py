@@ -12,6 +12,8 @@ import os
 import resource
 import sys
 
+LIMITS_ENV = "COURSE_SANDBOX_LIMITS"  # the limits, as JSON, from SandboxedKernelManager
+
 
 def apply_limits(limits: dict) -> None:
     """Set the limits (missing or None entries are left alone), then drop to ``uid`` if given."""
@@ -29,8 +31,6 @@ def apply_limits(limits: dict) -> None:
 
 
 def main() -> None:
-    from .sandbox import LIMITS_ENV
-
     apply_limits(json.loads(os.environ.pop(LIMITS_ENV, "{}")))
     # In its own PID namespace the kernel cannot see the grader's PID, and would take that for
     # the grader having died; "1" tells ipykernel not to watch (bubblewrap's --die-with-parent does).
