@@ -160,9 +160,8 @@ def _start_worker(course: str, extra_config: dict) -> None:
     app = AutogradeApp()
     # Warnings such as "checksum has changed" are expected for every student; errors are kept.
     app.initialize(["--log-level=ERROR"])
-    # Kernels use TCP on loopback. Kernels of different workers can, rarely, pick the same free
-    # port; such a start fails and the submission is tried again. (IPC sockets avoid the race,
-    # but measured here they stalled one kernel start in a few dozen for a full minute.)
+    # A kernel that fails to start (without the sandbox, kernels of different workers can pick
+    # the same free TCP port) fails that attempt, and the submission is tried again.
     # Once a notebook has run, its kernel has nothing left to say: stop it at once rather than
     # wait for a polite shutdown, which took up to 3 s here when both cores were busy.
     app.update_config(Config({"Execute": {"shutdown_kernel": "immediate"}}))

@@ -29,16 +29,10 @@ from .batch import GRADED, grade
 from .course import assignments, create_course, nbgrader, notebook_path, place_submission
 from .grades import auto_scores
 from .kernel import execute
+from .pipelines import nbgrader_default
 from .submissions import build_submission, scenario_module
 
 KINDS = ("right", "partly-right", "wrong", "raising")
-# nbgrader's own autograde pipeline, as it ships (the course replaces Execute by JudgedExecute).
-NBGRADER_PIPELINE = [
-    "nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
 
 
 def make_class(root: Path, count: int) -> tuple[Path, list[tuple[str, str]]]:
@@ -94,6 +88,20 @@ def floor_per_submission(course: Path, pairs: list[tuple[str, str]], sample: int
     return statistics.median(times) / (os.cpu_count() or 1)
 
 
+def cpu_times() -> tuple[int, int]:
+    """(all, idle) CPU time of the whole machine so far, in clock ticks (Linux's /proc/stat)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return sum(fields), fields[3] + fields[4]  # idle + iowait
+
+
+def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float | None:
+    total = after[0] - before[0]
+    return None if total <= 0 else 1 - (after[1] - before[1]) / total
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100)
@@ -110,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         print("grading with plain serial `nbgrader autograde` …", flush=True)
         serial_seconds, serial_each = serial_nbgrader(serial_course)
         print(f"grading with course-grade --jobs {args.jobs} (autograde only, like nbgrader) …", flush=True)
+        before = cpu_times()
         summary = grade(ours_course, assignments=assignments(), jobs=args.jobs, feedback=False)
+        busy = busy_share(before, cpu_times())
         ours_each = [o.seconds for o in summary.outcomes if o.status == GRADED]
         floor = floor_per_submission(serial_course, pairs, sample=min(12, len(pairs)))
 
@@ -121,8 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print("grading again: nbgrader's Execute (no sandbox, no judge), then the judge without sandbox …",
               flush=True)
+        as_shipped = {"Autograde": {"autograde_preprocessors": nbgrader_default("autograde_preprocessors")}}
         plain = grade(plain_course, assignments=assignments(), jobs=args.jobs, feedback=False,
-                      extra_config={"Autograde": {"autograde_preprocessors": NBGRADER_PIPELINE}})
+                      extra_config=as_shipped)
         judged = grade(judged_course, assignments=assignments(), jobs=args.jobs, feedback=False,
                        extra_config={"SandboxedKernelManager": {"sandbox": False}})
         hardened_mismatches = [
@@ -140,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  floor: bare nbclient run / {cores} cores {floor * n:8.1f} s   {floor:.2f} s")
     print(f"  speed-up over serial nbgrader: {serial_seconds / summary.seconds:.2f}x (target >= 2x)")
     print(f"  course-grade / floor:          {summary.seconds / (floor * n):.2f}x (target <= 1.5x)")
+    if busy is not None:
+        print(f"  the machine was {busy:.0%} busy while course-grade ran")
     print(f"  graded {summary.count(GRADED)} of {n}; scores identical in both gradebooks: "
           + ("yes" if not mismatches else f"NO, {len(mismatches)} differ: {mismatches[:5]}"))
     per = {label: statistics.median(o.seconds for o in run.outcomes if o.status == GRADED)

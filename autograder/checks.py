@@ -78,11 +78,11 @@ def check_function(
 ) -> None:
     """Call ``func(*args[i])`` for every case ``i`` and check it returns ``expected[i]``."""
     __tracebackhide__ = True
-    if expected is None and _grading():  # the grader keeps the expected values to itself
+    grading = _grading()
+    if expected is None and grading:  # the grader keeps the expected values to itself
         expected = [None] * len(args)
     if len(args) != len(expected):
         raise ValueError(f"{name}: {len(args)} argument tuples but {len(expected)} expected values")
-    grading = _grading()
     for i, (case_args, want) in enumerate(zip(args, expected, strict=True)):
         case_args = _as_tuple(case_args)
         heading = _case_heading(name, func, case_args, i, len(args), hidden)

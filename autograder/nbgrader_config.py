@@ -1,5 +1,7 @@
 """The course's nbgrader settings, shared by the repo's own course and every generated one."""
 
+from autograder import pipelines
+
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
 c.CourseDirectory.course_id = "d2l-math"
@@ -19,29 +21,13 @@ c.Execute.timeout = 60
 # Sanitizing: nbgrader's steps, with RestoreTestCells before OverwriteCells so that test cells
 # whose metadata a student edited are found and overwritten like the others; test cells a student
 # deleted are added back (nbgrader's own option).
-c.Autograde.sanitize_preprocessors = [
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "autograder.preprocessors.RestoreTestCells",
-    "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+c.Autograde.sanitize_preprocessors = pipelines.sanitize()
 c.OverwriteCells.add_missing_cells = True
 
 # Autograding runs each submission in a sandbox and lets a judge outside the student's kernel
 # decide the test cells (autograder/preprocessors/judgedexecute.py): nbgrader's own pipeline,
-# with JudgedExecute in the place of nbgrader's Execute; the other steps and their order are
-# nbgrader's defaults (SaveAutoGrades must come after the execution it scores).
-c.Autograde.autograde_preprocessors = [
-    "autograder.preprocessors.JudgedExecute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+# with JudgedExecute in the place of nbgrader's Execute.
+c.Autograde.autograde_preprocessors = pipelines.autograde()
 
 # Feedback: nbgrader as shipped shows hidden tests in the feedback it returns (nbgrader #917).
 # Order matters: HideHiddenTests must see the cells before they are rendered to HTML.

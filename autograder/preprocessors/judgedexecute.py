@@ -26,7 +26,6 @@ import shutil
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
@@ -62,8 +61,9 @@ class JudgedExecute(RecordsChecks, Execute):
         folder = private_dir("course-report-")
         self.report, self.records = ReportFile(folder / "checks.jsonl"), {}
         self._output_bytes: dict[int, int] = {}
+        self._broken: set[int] = set()
         try:
-            self._execute_all(nb, resources, km, env={REPORT_ENV: str(self.report.path)})
+            super().preprocess(nb, resources, km)
         finally:
             shutil.rmtree(folder.parent, ignore_errors=True)
         self._judge(reference)
@@ -71,36 +71,34 @@ class JudgedExecute(RecordsChecks, Execute):
 
     # --- running -----------------------------------------------------------------------------
 
-    def _execute_all(self, nb, resources, km, env) -> None:
-        NotebookClient.__init__(self, nb, km)
-        self.reset_execution_trackers()
-        self._check_assign_resources(resources)
-        self._broken: set[int] = set()
-        with self.setup_kernel(env=dict(os.environ, **env)):
-            info = self.wait_for_reply(self.kc.kernel_info())
-            self.nb.metadata["language_info"] = info["content"]["language_info"]
-            for index, cell in enumerate(self.nb.cells):
-                try:
-                    self.preprocess_cell(cell, resources, index)
-                except DeadKernelError:
-                    cell.outputs.append(_error("KernelDied", "the kernel died while running this cell "
-                                                             "(os._exit, a crash, or a resource limit)"))
-                    self._recover(index)
-                    continue
-                except CellTimeoutError:
-                    late = f"this cell ran longer than {self.timeout} s"
-                    cell.outputs.append(_error("CellTimeoutError", late))
-                    self._recover(index)
-                    continue
-                if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
-                    self._recover(index)  # the kernel may still be stuck in it
-                elif cell.cell_type == "code" and self._left_processes():
-                    # Killed, they stay zombies of the kernel and still count against the process
-                    # limit; only a fresh kernel gives the later cells their fair share.
-                    note = "[the grader stopped processes this cell left running, and restarted the kernel]\n"
-                    cell.outputs.append(new_output("stream", name="stdout", text=note))
-                    self._recover(index)
-        self.set_widgets_metadata()
+    async def async_start_new_kernel(self, **kwargs):
+        kwargs.setdefault("env", {**os.environ, REPORT_ENV: str(self.report.path)})
+        return await super().async_start_new_kernel(**kwargs)
+
+    # nbclient's synchronous setup calls this wrapper of the base class's coroutine; wrap ours.
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    def preprocess_cell(self, cell, resources, index):
+        """Execute one cell; if it broke the kernel, fail it alone and go on with a fresh kernel."""
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            cell.outputs.append(_error("KernelDied", "the kernel died while running this cell "
+                                                     "(os._exit, a crash, or a resource limit)"))
+            self._recover(index)
+        except CellTimeoutError:
+            cell.outputs.append(_error("CellTimeoutError", f"this cell ran longer than {self.timeout} s"))
+            self._recover(index)
+        else:
+            if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
+                self._recover(index)  # the kernel may still be stuck in it
+            elif cell.cell_type == "code" and self._left_processes():
+                # Killed, they stay zombies of the kernel and still count against the process
+                # limit; only a fresh kernel gives the later cells their fair share.
+                note = "[the grader stopped processes this cell left running, and restarted the kernel]\n"
+                cell.outputs.append(new_output("stream", name="stdout", text=note))
+                self._recover(index)
+        return cell, self.resources
 
     def _left_processes(self) -> bool:
         reap = getattr(self.km, "reap_strays", None)

@@ -1,0 +1,30 @@
+"""The course's nbgrader pipelines: nbgrader's own defaults, with the course's steps put in.
+
+Derived from nbgrader's defaults rather than copied, so an nbgrader upgrade that adds a step
+keeps it here too.
+"""
+
+from __future__ import annotations
+
+from nbgrader.converters import Autograde
+
+EXECUTE = "nbgrader.preprocessors.execute.Execute"
+OVERWRITE_CELLS = "nbgrader.preprocessors.overwritecells.OverwriteCells"
+
+
+def nbgrader_default(trait: str) -> list[str]:
+    """nbgrader's default list for an Autograde pipeline trait, as dotted class names."""
+    return [f"{c.__module__}.{c.__name__}" for c in Autograde.class_traits()[trait].default()]
+
+
+def autograde() -> list[str]:
+    """nbgrader's autograde steps with JudgedExecute in the place of Execute."""
+    steps = nbgrader_default("autograde_preprocessors")
+    return ["autograder.preprocessors.JudgedExecute" if s == EXECUTE else s for s in steps]
+
+
+def sanitize() -> list[str]:
+    """nbgrader's sanitize steps with RestoreTestCells just before OverwriteCells."""
+    steps = nbgrader_default("sanitize_preprocessors")
+    at = steps.index(OVERWRITE_CELLS)
+    return [*steps[:at], "autograder.preprocessors.RestoreTestCells", *steps[at:]]
