@@ -163,8 +163,11 @@ def _start_worker(course: str, extra_config: dict) -> None:
     # A kernel that fails to start (without the sandbox, kernels of different workers can pick
     # the same free TCP port) fails that attempt, and the submission is tried again.
     # Once a notebook has run, its kernel has nothing left to say: stop it at once rather than
-    # wait for a polite shutdown, which took up to 3 s here when both cores were busy.
-    app.update_config(Config({"Execute": {"shutdown_kernel": "immediate"}}))
+    # wait for a polite shutdown, which took up to 3 s here when both cores were busy. And a
+    # worker grades one notebook after another: each one's kernel boots while the one before
+    # is graded (autograder/spare_kernel.py), on time the worker would otherwise spend waiting.
+    app.update_config(Config({"Execute": {"shutdown_kernel": "immediate"},
+                              "JudgedExecute": {"spare_kernel": True}}))
     app.update_config(Config(extra_config))
     _worker.update(app=app, course=Path(course))
 

@@ -6,9 +6,11 @@ prints both times, per-submission medians, the ratio, and the floor: a bare nbcl
 the same notebooks divided by the number of cores. Then it checks that every submission got the
 same score in both gradebooks.
 
-Then the price of hardened grading (issue 7): the same class graded by course-grade twice more,
-once with nbgrader's own Execute (no sandbox, no judge) and once with the judge but no sandbox,
-so that the sandbox's and the judge's cost per submission can be read off one run.
+Then the price of hardened grading (issue 7): the same class graded by course-grade three times
+more without spare kernels — with nbgrader's own Execute (no sandbox, no judge), with the judge
+but no sandbox, and with both — so that the judge's and the sandbox's cost per submission can be
+read off one run; the last of these, set against the first course-grade run, shows what the spare
+kernels (autograder/spare_kernel.py) bring.
 """
 
 from __future__ import annotations
@@ -102,6 +104,11 @@ def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float | None:
     return None if total <= 0 else 1 - (after[1] - before[1]) / total
 
 
+def differ(scores: dict, runs: tuple[str, ...], student: str, assignment: str) -> bool:
+    """Whether ``student``'s scores for ``assignment`` differ between the given runs."""
+    return len({repr(scores[run][assignment].get(student)) for run in runs}) > 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100)
@@ -111,36 +118,34 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
         print(f"generating {args.submissions} submissions of {', '.join(assignments())} …", flush=True)
         serial_course, pairs = make_class(Path(tmp) / "serial", args.submissions)
-        ours_course = Path(shutil.copytree(serial_course, Path(tmp) / "ours"))
-        plain_course = Path(shutil.copytree(serial_course, Path(tmp) / "plain"))
-        judged_course = Path(shutil.copytree(serial_course, Path(tmp) / "judged"))
+        copies = {name: Path(shutil.copytree(serial_course, Path(tmp) / name))
+                  for name in ("ours", "plain", "judged", "hardened")}
 
         print("grading with plain serial `nbgrader autograde` …", flush=True)
         serial_seconds, serial_each = serial_nbgrader(serial_course)
         print(f"grading with course-grade --jobs {args.jobs} (autograde only, like nbgrader) …", flush=True)
         before = cpu_times()
-        summary = grade(ours_course, assignments=assignments(), jobs=args.jobs, feedback=False)
+        summary = grade(copies["ours"], assignments=assignments(), jobs=args.jobs, feedback=False)
         busy = busy_share(before, cpu_times())
         ours_each = [o.seconds for o in summary.outcomes if o.status == GRADED]
         floor = floor_per_submission(serial_course, pairs, sample=min(12, len(pairs)))
 
-        mismatches = [
-            (student, assignment) for student, assignment in pairs
-            if auto_scores(serial_course, assignment).get(student)
-            != auto_scores(ours_course, assignment).get(student)
-        ]
-        print("grading again: nbgrader's Execute (no sandbox, no judge), then the judge without sandbox …",
-              flush=True)
+        print("grading again without spare kernels: nbgrader's Execute (no sandbox, no judge), "
+              "the judge without sandbox, the judge with the sandbox …", flush=True)
+        no_spare = {"JudgedExecute": {"spare_kernel": False}}
         as_shipped = {"Autograde": {"autograde_preprocessors": nbgrader_default("autograde_preprocessors")}}
-        plain = grade(plain_course, assignments=assignments(), jobs=args.jobs, feedback=False,
-                      extra_config=as_shipped)
-        judged = grade(judged_course, assignments=assignments(), jobs=args.jobs, feedback=False,
-                       extra_config={"SandboxedKernelManager": {"sandbox": False}})
-        hardened_mismatches = [
-            (student, assignment) for student, assignment in pairs
-            if auto_scores(plain_course, assignment).get(student)
-            != auto_scores(ours_course, assignment).get(student)
-        ]
+        runs = {
+            "plain": grade(copies["plain"], assignments=assignments(), jobs=args.jobs, feedback=False,
+                           extra_config=as_shipped),
+            "judged": grade(copies["judged"], assignments=assignments(), jobs=args.jobs, feedback=False,
+                            extra_config={"SandboxedKernelManager": {"sandbox": False}, **no_spare}),
+            "hardened": grade(copies["hardened"], assignments=assignments(), jobs=args.jobs, feedback=False,
+                              extra_config=no_spare),
+        }
+        scores = {name: {a: auto_scores(course, a) for a in assignments()}
+                  for name, course in {"serial": serial_course, **copies}.items()}
+    mismatches = [pair for pair in pairs if differ(scores, ("serial", "ours"), *pair)]
+    hardened_mismatches = [pair for pair in pairs if differ(scores, tuple(scores), *pair)]
     n = len(pairs)
     print()
     print(f"{n} submissions, {cores} cores                     total     per submission")
@@ -156,17 +161,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  graded {summary.count(GRADED)} of {n}; scores identical in both gradebooks: "
           + ("yes" if not mismatches else f"NO, {len(mismatches)} differ: {mismatches[:5]}"))
     per = {label: statistics.median(o.seconds for o in run.outcomes if o.status == GRADED)
-           for label, run in (("plain", plain), ("judged", judged), ("hardened", summary))}
+           for label, run in runs.items()}
+    plain, judged, hardened = runs["plain"], runs["judged"], runs["hardened"]
     print()
-    print(f"hardened grading, course-grade --jobs {args.jobs}      total     median per submission (worker)")
+    print(f"hardened grading, course-grade --jobs {args.jobs}, no spare kernels   total     "
+          "median per submission (worker)")
     print(f"  nbgrader's Execute (no sandbox, no judge) {plain.seconds:8.1f} s   {per['plain']:.2f} s")
     print(f"  + judge (no sandbox)                      {judged.seconds:8.1f} s   {per['judged']:.2f} s")
-    print(f"  + judge + sandbox (the course's set-up)   {summary.seconds:8.1f} s   {per['hardened']:.2f} s")
+    print(f"  + judge + sandbox (the course's set-up)   {hardened.seconds:8.1f} s   {per['hardened']:.2f} s")
     print(f"  judge's cost:   {(per['judged'] / per['plain'] - 1) * 100:+.0f}% per submission")
     print(f"  sandbox's cost: {(per['hardened'] / per['judged'] - 1) * 100:+.0f}% per submission")
     print(f"  together:       {(per['hardened'] / per['plain'] - 1) * 100:+.0f}% per submission, "
-          f"{(summary.seconds / plain.seconds - 1) * 100:+.0f}% in total (target <= +25%)")
-    print("  every submission scores the same with and without them: "
+          f"{(hardened.seconds / plain.seconds - 1) * 100:+.0f}% in total (target <= +25%)")
+    print(f"  spare kernels:  course-grade {summary.seconds:.1f} s with them, {hardened.seconds:.1f} s "
+          f"without ({(summary.seconds / hardened.seconds - 1) * 100:+.0f}%); median per submission "
+          f"{statistics.median(ours_each):.2f} s with, {per['hardened']:.2f} s without")
+    print("  every submission scores the same in these runs, the first and serial nbgrader: "
           + ("yes" if not hardened_mismatches else f"NO, {len(hardened_mismatches)} differ"))
     return 0 if not mismatches and summary.count(GRADED) == n else 1
 

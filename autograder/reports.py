@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import stat
 from pathlib import Path
 
 MAX_RECORDS_BYTES = 5_000_000  # per cell; a kernel that writes more is not reporting checks
@@ -20,12 +22,18 @@ class ReportFile:
 
     def take(self) -> list[dict]:
         try:
-            size = self.path.stat().st_size
-        except OSError:  # deleted by the kernel: nothing more will be believed from it
+            # Never through a link (the kernel could point one at a file only the grader may read),
+            # and never blocked by a pipe put in the file's place.
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:  # deleted or replaced by the kernel: nothing more is believed from it
             return []
-        if size < self.offset:  # truncated by the kernel: start over from what is there now
-            self.offset = 0
-        with open(self.path, "rb") as stream:
+        with open(descriptor, "rb") as stream:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                return []
+            size = info.st_size
+            if size < self.offset:  # truncated by the kernel: start over from what is there now
+                self.offset = 0
             stream.seek(self.offset)
             data = stream.read(MAX_RECORDS_BYTES)
         self.offset = size

@@ -6,12 +6,17 @@ its preprocessor takes. Each kernel gets
 
 - its own network namespace with nothing in it (so no network), talking to the grader over
   Unix sockets in a private folder — the only writable place besides a small /tmp;
-- a read-only view of the system, the Python installation, the course's ``autograder`` package
-  and the submission's own folder — not source/, the gradebook, other students or the grader's home;
+- a read-only view of the system, the Python installation and the course's ``autograder``
+  package, and a private copy of the submission's folder to work in — not source/, the
+  gradebook, other students or the grader's home;
 - its own PID namespace, a new session, and death with the grader;
 - limits set before any student code runs (see :mod:`autograder.sandbox_kernel`): address space,
   processes, CPU seconds, file size; and, when the grader runs as root, an unprivileged user id;
 - ``python -P``, so a ``numpy.py`` next to the notebook can never shadow an installed package.
+
+Its working folder is a private copy (``copy_in``): the kernel may write there like a learner's
+kernel would, without touching the submission, and a kernel can be started before anyone knows
+which submission it will run (see :mod:`autograder.spare_kernel`).
 
 Where bubblewrap cannot run (it is missing, or user namespaces are disabled, as on macOS), the
 kernel runs unsandboxed with the same limits and ``-P``, and :func:`status` says why.
@@ -20,6 +25,7 @@ kernel runs unsandboxed with the same limits and ``-P``, and :func:`status` says
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import os
@@ -37,11 +43,14 @@ from traitlets import Bool, Integer
 import autograder
 
 from .checks import REPORT_ENV
+from .reports import ReportFile
 from .sandbox_kernel import LIMITS_ENV
 
-# When the grader is root, each kernel runs as its own unprivileged user: 200000 plus the grading
-# process's PID, so that two kernels graded side by side never share a process limit.
+# When the grader is root, each kernel runs as its own unprivileged user, so that two kernels never
+# share a process limit: 200000, plus twice the grading process's PID, plus 0 or 1 in turn (a
+# grading process may run one kernel while the next one starts, see autograder.spare_kernel).
 UID_BASE = 200000
+_uid_turn = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -81,7 +90,7 @@ def bwrap_command(*, cwd: Path, writable: list[Path]) -> list[str]:
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
         command += ["--ro-bind-try", top, top]
     package = Path(autograder.__file__).resolve().parent
-    readable = [Path(p).resolve() for p in dict.fromkeys([sys.base_prefix, sys.prefix, package, cwd])]
+    readable = [Path(p).resolve() for p in dict.fromkeys([sys.base_prefix, sys.prefix, package])]
     # bubblewrap makes the folders leading to a mount 0700; the kernel's user must pass through.
     parents = sorted({a for p in [*readable, *writable] for a in Path(p).parents} - {Path("/"), Path("/tmp")},
                      key=lambda a: len(a.parts))
@@ -99,7 +108,8 @@ def private_dir(prefix: str) -> Path:
     outer = Path(tempfile.mkdtemp(prefix=prefix))  # 0700: other local users cannot reach in
     inner = outer / "shared"
     inner.mkdir()
-    inner.chmod(0o777)  # the kernel may run as another user
+    # The kernel may run as another user; sticky, so it cannot replace the grader's files there.
+    inner.chmod(0o1777)
     return inner
 
 
@@ -115,34 +125,62 @@ class SandboxedKernelManager(AsyncKernelManager):
     file_size_limit = Integer(16 * 2**20, help="Largest file the kernel may write, in bytes.").tag(
         config=True)
 
+    report_checks = Bool(False, help="Give the kernel a file for the check helpers' records (report).").tag(
+        config=True)
+
     _runtime: Path | None = None
+    _uid: int | None = None
+    report: ReportFile | None = None  # what the check helpers report, with report_checks
 
     @property
     def sandboxed(self) -> bool:
         return self.sandbox and status().sandboxed
 
+    @property
+    def work_dir(self) -> Path | None:
+        """The kernel's working folder: private, writable, a copy of what it was started in."""
+        return None if self._runtime is None else self._runtime / "work"
+
+    def copy_in(self, folder: Path) -> None:
+        """Copy ``folder``'s files into the kernel's working folder (symbolic links stay links).
+
+        The copies are the kernel's to read and change, whichever user it runs as.
+        """
+        assert self.work_dir is not None, "the kernel has not been started"
+        shutil.copytree(folder, self.work_dir, symlinks=True, dirs_exist_ok=True)
+        self.work_dir.chmod(0o777)  # copytree gave it the mode of ``folder``
+        for root, dirs, files in os.walk(self.work_dir):
+            for name, mode in [*((d, 0o777) for d in dirs), *((f, 0o666) for f in files)]:
+                path = os.path.join(root, name)
+                if not os.path.islink(path):
+                    os.chmod(path, mode)
+
     async def _async_pre_start_kernel(self, **kw):
-        if self._runtime is None:
+        if self._runtime is None:  # a first start; a restart keeps the folder as the kernel left it
             self._runtime = private_dir("course-kernel-")
+            self.work_dir.mkdir()
+            self.work_dir.chmod(0o777)
+            if kw.get("cwd"):
+                self.copy_in(Path(kw["cwd"]))
+            if self.report_checks:
+                self.report = ReportFile(self._runtime / "checks.jsonl")
+        kw["cwd"] = str(self.work_dir)
         if self.sandboxed:
             # The kernel has no network, so it talks over Unix sockets in its writable folder.
             self.transport, self.ip = "ipc", str(self._runtime / "kernel")
         self.connection_file = str(self._runtime / "connection.json")
         cmd, kw = await super()._async_pre_start_kernel(**kw)
         os.chmod(self.connection_file, 0o644)  # readable by the kernel's own user
-        cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
-        report = (kw.get("env") or os.environ).get(REPORT_ENV)
-        kw["env"] = self._kernel_env(report)
+        kw["env"] = self._kernel_env()
         # The kernel spec's own command is replaced, its extra arguments kept; no history file.
         extra = cmd[cmd.index("-f") + 2:] if "-f" in cmd else []
         cmd = [sys.executable, "-P", "-m", "autograder.sandbox_kernel", "-f", self.connection_file,
                "--HistoryManager.enabled=False", *extra]
         if self.sandboxed:
-            writable = [self._runtime] + ([Path(report).parent] if report else [])
-            cmd = bwrap_command(cwd=cwd, writable=writable) + cmd
+            cmd = bwrap_command(cwd=self.work_dir, writable=[self._runtime]) + cmd
         return cmd, kw
 
-    def _kernel_env(self, report: str | None) -> dict[str, str]:
+    def _kernel_env(self) -> dict[str, str]:
         runtime = self._runtime
         mpl = runtime / "matplotlib"
         mpl.mkdir(exist_ok=True)
@@ -158,16 +196,20 @@ class SandboxedKernelManager(AsyncKernelManager):
             LIMITS_ENV: json.dumps({
                 "memory": self.memory_limit, "processes": self.process_limit, "cpu": self.cpu_limit,
                 "file_size": self.file_size_limit,
-                "uid": self.kernel_uid,
+                "uid": self.kernel_uid, "own_pid_namespace": self.sandboxed,
             }),
         }
-        if report:
-            env[REPORT_ENV] = report
+        if self.report is not None:
+            env[REPORT_ENV] = str(self.report.path)
         return env
 
     @property
     def kernel_uid(self) -> int | None:
-        return UID_BASE + os.getpid() % 100000 if self.sandboxed and os.geteuid() == 0 else None
+        if not (self.sandboxed and os.geteuid() == 0):
+            return None
+        if self._uid is None:  # chosen once: a restarted kernel keeps its user
+            self._uid = UID_BASE + 2 * (os.getpid() % 50000) + next(_uid_turn) % 2
+        return self._uid
 
     def reap_strays(self) -> int:
         """Kill what the kernel left running (forked children, say); return how many."""
@@ -190,11 +232,16 @@ class SandboxedKernelManager(AsyncKernelManager):
                 pass
         return len(strays)
 
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        # A killed kernel is gone within milliseconds, but jupyter_client looks again only every
+        # 0.1 s: a tenth of a second of idle worker for every graded notebook.
+        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart and self._runtime is not None:
             shutil.rmtree(self._runtime.parent, ignore_errors=True)
-            self._runtime = None
+            self._runtime = self.report = None
 
 
 def _copy_font_cache(folder: Path) -> None:

@@ -31,10 +31,13 @@ def apply_limits(limits: dict) -> None:
 
 
 def main() -> None:
-    apply_limits(json.loads(os.environ.pop(LIMITS_ENV, "{}")))
-    # In its own PID namespace the kernel cannot see the grader's PID, and would take that for
-    # the grader having died; "1" tells ipykernel not to watch (bubblewrap's --die-with-parent does).
-    os.environ["JPY_PARENT_PID"] = "1"
+    limits = json.loads(os.environ.pop(LIMITS_ENV, "{}"))
+    apply_limits(limits)
+    if limits.get("own_pid_namespace"):
+        # There the kernel cannot see the grader's PID (JPY_PARENT_PID) and would take that for
+        # the grader having died; "1" tells ipykernel not to watch: bubblewrap's --die-with-parent
+        # does. Elsewhere ipykernel watches the grader and ends the kernel when it is gone.
+        os.environ["JPY_PARENT_PID"] = "1"
     from ipykernel.kernelapp import IPKernelApp
 
     IPKernelApp.launch_instance(argv=sys.argv[1:])

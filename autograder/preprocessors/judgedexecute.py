@@ -4,7 +4,8 @@ It takes the place of ``nbgrader.preprocessors.Execute`` in ``Autograde.autograd
 (see autograder/nbgrader_config.py), so ``nbgrader autograde`` and ``course-grade`` both use it.
 Compared with Execute it
 
-- starts the kernel through :class:`autograder.sandbox.SandboxedKernelManager`;
+- starts the kernel through :class:`autograder.sandbox.SandboxedKernelManager`, or, with
+  ``spare_kernel``, takes one that booted while the previous notebook was graded;
 - runs test cells with their expected values blanked out, and collects what each check reports;
 - recovers from a cell that kills the kernel or outlives its timeout: that cell fails, the kernel
   is restarted, the cells before it are run again silently, and grading goes on with the next
@@ -19,27 +20,33 @@ Compared with Execute it
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
-import os
-import shutil
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_hook
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Bool, Integer
 
-from ..checks import REPORT_ENV
 from ..judge import judge_cell
 from ..reference import RecordsChecks, reference_records
-from ..reports import ReportFile, test_cell_id
-from ..sandbox import SandboxedKernelManager, private_dir, status
+from ..reports import test_cell_id
+from ..sandbox import SandboxedKernelManager, status
+from ..spare_kernel import Launch, SpareKernels
 from ..zmq_polling import install
 
 _warned_unsandboxed = False
+
+
+@functools.cache
+def _spares() -> SpareKernels:
+    """This process's spare kernels (one process grades one notebook at a time)."""
+    return SpareKernels()
 
 
 class JudgedExecute(RecordsChecks, Execute):
@@ -50,6 +57,11 @@ class JudgedExecute(RecordsChecks, Execute):
     max_output_bytes = Integer(1_000_000, help="Output kept per cell, in bytes; the rest is dropped.").tag(
         config=True)
 
+    spare_kernel = Bool(False, help=(
+        "Start the next notebook's kernel while this one is graded. course-grade's workers turn "
+        "it on. Off by default: formgrader autogrades inside the Jupyter server, where a spare "
+        "would wait for a next notebook that may never come.")).tag(config=True)
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
@@ -58,25 +70,53 @@ class JudgedExecute(RecordsChecks, Execute):
         install()
         _warn_once_if_unsandboxed(self.log)
         reference = self._reference(resources)
-        folder = private_dir("course-report-")
-        self.report, self.records = ReportFile(folder / "checks.jsonl"), {}
+        self.records: dict[int, list[dict]] = {}
         self._output_bytes: dict[int, int] = {}
         self._broken: set[int] = set()
-        try:
-            super().preprocess(nb, resources, km)
-        finally:
-            shutil.rmtree(folder.parent, ignore_errors=True)
+        self._spare_client = None
+        super().preprocess(nb, resources, km)
         self._judge(reference)
         return self.nb, self.resources
 
     # --- running -----------------------------------------------------------------------------
 
-    async def async_start_new_kernel(self, **kwargs):
-        kwargs.setdefault("env", {**os.environ, REPORT_ENV: str(self.report.path)})
-        return await super().async_start_new_kernel(**kwargs)
+    def create_kernel_manager(self):
+        """nbclient's manager, reporting checks; or, with spare_kernel, a spare's, its kernel ready."""
+        if self.spare_kernel:
+            # nbclient owns it from here, and stops it after the notebook like one it started.
+            self.km, self._spare_client = _spares().take(self._launch())
+            return self.km
+        km = super().create_kernel_manager()
+        km.report_checks = True
+        return km
+
+    def _launch(self) -> Launch:
+        """How nbclient would start this notebook's kernel, for a spare started ahead of it."""
+        name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name", "")
+        manager_class, config = self.kernel_manager_class, self.config
+
+        def manager(kernel_name: str):
+            km = manager_class(config=config, **({"kernel_name": kernel_name} if kernel_name else {}))
+            km.report_checks = True
+            return km
+
+        return Launch(name, manager, {"extra_arguments": list(self.extra_arguments)}, self.startup_timeout)
+
+    async def async_start_new_kernel_client(self):
+        kc, self._spare_client = self._spare_client, None
+        if kc is None:
+            kc = await super().async_start_new_kernel_client()
+        else:  # a spare: ready already; give it this submission's files, as nbclient would go on
+            self.kc, kc.allow_stdin = kc, False
+            folder = self.resources.get("metadata", {}).get("path")
+            if folder:
+                self.km.copy_in(Path(folder))
+            await run_hook(self.on_notebook_start, notebook=self.nb)
+        self.report = self.km.report
+        return kc
 
     # nbclient's synchronous setup calls this wrapper of the base class's coroutine; wrap ours.
-    start_new_kernel = run_sync(async_start_new_kernel)
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def preprocess_cell(self, cell, resources, index):
         """Execute one cell; if it broke the kernel, fail it alone and go on with a fresh kernel."""

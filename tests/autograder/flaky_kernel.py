@@ -3,13 +3,13 @@
 import os
 import random
 
-from jupyter_client.manager import AsyncKernelManager
+from autograder.sandbox import SandboxedKernelManager
 
 RATE_ENV = "COURSE_TEST_KERNEL_FAILURE_RATE"
 
 
-class FlakyKernelManager(AsyncKernelManager):
-    """Fails a share of kernel starts (the environment variable RATE_ENV, 0 to 1) at random."""
+class FlakyKernelManager(SandboxedKernelManager):
+    """The course's kernel manager, failing a share of starts (RATE_ENV, 0 to 1) at random."""
 
     async def _async_start_kernel(self, **kwargs):
         if random.random() < float(os.environ.get(RATE_ENV, "0")):

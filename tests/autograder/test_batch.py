@@ -114,7 +114,25 @@ def test_random_kernel_start_failures_are_retried_and_lose_nothing(course, monke
     assert {s: {c: scores[s][c] for c in want} for s, want in expected_scores().items()} == expected_scores()
 
 
-def test_a_run_killed_midway_resumes_to_the_same_gradebook_without_regrading(course, tmp_path):
+def running_kernels(within: float = 5.0) -> list[str]:
+    """Grading kernels still alive after ``within`` seconds (they may take a moment to end)."""
+    deadline = time.monotonic() + within
+    while True:
+        alive = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                cmdline = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                state = next(ln for ln in status.read_text().splitlines() if ln.startswith("State:"))
+            except (OSError, StopIteration):
+                continue
+            if "autograder.sandbox_kernel" in cmdline and "zombie" not in state:
+                alive.append(f"{status.parent.name}: {cmdline[:80]}")
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def test_a_run_killed_midway_leaves_no_kernel_and_resumes_to_the_same_gradebook(course, tmp_path):
     clean = Path(shutil.copytree(course, tmp_path / "clean"))
     grade(clean, assignments=[ASSIGNMENT], jobs=2)
 
@@ -125,8 +143,9 @@ def test_a_run_killed_midway_resumes_to_the_same_gradebook_without_regrading(cou
     while len(list((course / "autograded").glob(f"*/{ASSIGNMENT}/{STAMP}"))) < 3:
         assert process.poll() is None and time.monotonic() < deadline, "grading ended before the kill"
         time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGKILL)  # the whole batch, workers and kernels included
+    os.killpg(process.pid, signal.SIGKILL)  # the batch and its workers; their kernels end with them
     process.wait()
+    assert running_kernels() == []
     graded_before = {p.parts[-3] for p in (course / "autograded").glob(f"*/{ASSIGNMENT}/{STAMP}")}
     assert 3 <= len(graded_before) < STUDENTS
 
@@ -135,6 +154,7 @@ def test_a_run_killed_midway_resumes_to_the_same_gradebook_without_regrading(cou
     graded_now = {o.submission.student for o in resumed.outcomes if o.status == GRADED}
     assert graded_now == set(good_students()) - graded_before
     assert auto_scores(course, ASSIGNMENT) == auto_scores(clean, ASSIGNMENT)
+    assert running_kernels() == []  # no spare kernel outlives a run that ends normally either
 
 
 def test_unknown_students_are_reported_when_the_course_keeps_a_roster(course, capsys):

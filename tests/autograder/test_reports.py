@@ -1,6 +1,7 @@
 """Check records are taken cell by cell, and the student's kernel never sees expected values."""
 
 import json
+import os
 
 from autograder.reports import ReportFile, without_expected
 
@@ -38,3 +39,15 @@ def test_a_truncated_or_deleted_report_is_not_fatal(tmp_path):
     assert report.take() == []
     report.path.unlink()
     assert report.take() == []
+
+
+def test_a_report_replaced_by_a_link_or_a_pipe_is_not_read(tmp_path):
+    secret = tmp_path / "grader-only.json"
+    secret.write_text(json.dumps({"check": "secret"}) + "\n")
+    report = ReportFile(tmp_path / "checks.jsonl")
+    report.path.unlink()
+    report.path.symlink_to(secret)
+    assert report.take() == []
+    report.path.unlink()
+    os.mkfifo(report.path)
+    assert report.take() == []  # and does not block
