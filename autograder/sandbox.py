@@ -31,6 +31,7 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -47,8 +48,9 @@ from .reports import ReportFile
 from .sandbox_kernel import LIMITS_ENV
 
 # When the grader is root, each kernel runs as its own unprivileged user, so that two kernels never
-# share a process limit: 200000, plus twice the grading process's PID, plus 0 or 1 in turn (a
-# grading process may run one kernel while the next one starts, see autograder.spare_kernel).
+# share a process limit: 200000, plus twice the grading process's PID (PIDs stay below 2**22),
+# plus 0 or 1 in turn (a grading process may run one kernel while the next one starts, see
+# autograder.spare_kernel).
 UID_BASE = 200000
 _uid_turn = itertools.count()
 
@@ -129,6 +131,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         config=True)
 
     _runtime: Path | None = None
+    _source: Path | None = None  # the folder the working folder is a copy of
     _uid: int | None = None
     report: ReportFile | None = None  # what the check helpers report, with report_checks
 
@@ -138,32 +141,37 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     @property
     def work_dir(self) -> Path | None:
-        """The kernel's working folder: private, writable, a copy of what it was started in."""
+        """The kernel's working folder: private, writable, a copy of the folder it works on."""
         return None if self._runtime is None else self._runtime / "work"
 
     def copy_in(self, folder: Path) -> None:
-        """Copy ``folder``'s files into the kernel's working folder (symbolic links stay links).
-
-        The copies are the kernel's to read and change, whichever user it runs as.
-        """
+        """Make the working folder a copy of ``folder``, also for the kernel's restarts."""
         assert self.work_dir is not None, "the kernel has not been started"
-        shutil.copytree(folder, self.work_dir, symlinks=True, dirs_exist_ok=True)
-        self.work_dir.chmod(0o777)  # copytree gave it the mode of ``folder``
-        for root, dirs, files in os.walk(self.work_dir):
-            for name, mode in [*((d, 0o777) for d in dirs), *((f, 0o666) for f in files)]:
-                path = os.path.join(root, name)
-                if not os.path.islink(path):
-                    os.chmod(path, mode)
+        self._source = Path(folder)
+        _copy_tree(self._source, self.work_dir)
+
+    async def _async_start_kernel(self, **kw):
+        first = self._runtime is None
+        try:
+            await super()._async_start_kernel(**kw)
+        except BaseException:
+            if first:  # nothing of a kernel that never started may stay behind
+                self._remove_runtime()
+            raise
+
+    start_kernel = _async_start_kernel
 
     async def _async_pre_start_kernel(self, **kw):
-        if self._runtime is None:  # a first start; a restart keeps the folder as the kernel left it
-            self._runtime = private_dir("course-kernel-")
-            self.work_dir.mkdir()
-            self.work_dir.chmod(0o777)
+        if self._runtime is None:
+            self._prepare_runtime()
             if kw.get("cwd"):
                 self.copy_in(Path(kw["cwd"]))
-            if self.report_checks:
-                self.report = ReportFile(self._runtime / "checks.jsonl")
+        elif self._source is not None:
+            # A restart, after a cell killed the kernel: the cells before it are run again, and
+            # must find the files as they were, not as the killed kernel left them.
+            shutil.rmtree(self.work_dir)
+            self._make_work_dir()
+            _copy_tree(self._source, self.work_dir)
         kw["cwd"] = str(self.work_dir)
         if self.sandboxed:
             # The kernel has no network, so it talks over Unix sockets in its writable folder.
@@ -180,12 +188,30 @@ class SandboxedKernelManager(AsyncKernelManager):
             cmd = bwrap_command(cwd=self.work_dir, writable=[self._runtime]) + cmd
         return cmd, kw
 
+    def _prepare_runtime(self) -> None:
+        """The kernel's private folder, filled before it ever runs (restarts change nothing here,
+        as the grader, running as root, must not write where the kernel may have planted links)."""
+        self._runtime = private_dir("course-kernel-")
+        self._make_work_dir()
+        mpl = self._runtime / "matplotlib"
+        mpl.mkdir()
+        _copy_font_cache(mpl)
+        mpl.chmod(0o777)
+        if self.report_checks:
+            self.report = ReportFile(self._runtime / "checks.jsonl")
+
+    def _make_work_dir(self) -> None:
+        self.work_dir.mkdir()
+        self.work_dir.chmod(0o777)
+
+    def _remove_runtime(self) -> None:
+        if self._runtime is not None:
+            shutil.rmtree(self._runtime.parent, ignore_errors=True)
+        self._runtime = self._source = self.report = None
+
     def _kernel_env(self) -> dict[str, str]:
         runtime = self._runtime
         mpl = runtime / "matplotlib"
-        mpl.mkdir(exist_ok=True)
-        mpl.chmod(0o777)
-        _copy_font_cache(mpl)
         env = {
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
             "HOME": str(runtime), "MPLCONFIGDIR": str(mpl), "IPYTHONDIR": str(runtime / "ipython"),
@@ -208,7 +234,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not (self.sandboxed and os.geteuid() == 0):
             return None
         if self._uid is None:  # chosen once: a restarted kernel keeps its user
-            self._uid = UID_BASE + 2 * (os.getpid() % 50000) + next(_uid_turn) % 2
+            self._uid = UID_BASE + 2 * os.getpid() + next(_uid_turn) % 2
         return self._uid
 
     def reap_strays(self) -> int:
@@ -239,9 +265,33 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
-        if not restart and self._runtime is not None:
-            shutil.rmtree(self._runtime.parent, ignore_errors=True)
-            self._runtime = self.report = None
+        if not restart:
+            self._remove_runtime()
+
+    # AsyncKernelManager points its public name at the base class's coroutine; point it at ours,
+    # or a kernel that died before its shutdown leaves its folder behind.
+    cleanup_resources = _async_cleanup_resources
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy ``source`` into ``target`` for a kernel that may run as another user: the copies are
+    its to read and change (executable ones stay executable); symbolic links stay links; pipes,
+    sockets and devices are left out (reading a pipe would wait forever)."""
+    def special(folder: str, names: list[str]) -> set[str]:
+        modes = {name: os.lstat(os.path.join(folder, name)).st_mode for name in names}
+        return {name for name, mode in modes.items()
+                if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))}
+
+    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True, ignore=special)
+    target.chmod(0o777)  # copytree gave it the mode of ``source``
+    for root, dirs, files in os.walk(target):
+        for name in [*dirs, *files]:
+            path = os.path.join(root, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISDIR(mode) or (stat.S_ISREG(mode) and mode & 0o111):
+                os.chmod(path, 0o777)
+            elif stat.S_ISREG(mode):
+                os.chmod(path, 0o666)
 
 
 def _copy_font_cache(folder: Path) -> None:

@@ -19,6 +19,7 @@ Compared with Execute it
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import json
@@ -41,6 +42,15 @@ from ..spare_kernel import Launch, SpareKernels
 from ..zmq_polling import install
 
 _warned_unsandboxed = False
+
+
+def _loop_running() -> bool:
+    """Whether an event loop runs in this thread (nbclient's async API): spares need their own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 @functools.cache
@@ -82,7 +92,10 @@ class JudgedExecute(RecordsChecks, Execute):
 
     def create_kernel_manager(self):
         """nbclient's manager, reporting checks; or, with spare_kernel, a spare's, its kernel ready."""
-        if self.spare_kernel:
+        if not issubclass(self.kernel_manager_class, SandboxedKernelManager):
+            raise TypeError(f"JudgedExecute needs a SandboxedKernelManager (or a subclass) to collect the "
+                            f"checks' records; kernel_manager_class is {self.kernel_manager_class.__name__}")
+        if self.spare_kernel and not _loop_running():
             # nbclient owns it from here, and stops it after the notebook like one it started.
             self.km, self._spare_client = _spares().take(self._launch())
             return self.km
@@ -104,15 +117,23 @@ class JudgedExecute(RecordsChecks, Execute):
 
     async def async_start_new_kernel_client(self):
         kc, self._spare_client = self._spare_client, None
-        if kc is None:
-            kc = await super().async_start_new_kernel_client()
-        else:  # a spare: ready already; give it this submission's files, as nbclient would go on
+        spare = kc is not None
+        if spare:  # ready already; nbclient goes on as with a client it made itself
             self.kc, kc.allow_stdin = kc, False
-            folder = self.resources.get("metadata", {}).get("path")
-            if folder:
-                self.km.copy_in(Path(folder))
-            await run_hook(self.on_notebook_start, notebook=self.nb)
-        self.report = self.km.report
+        else:
+            kc = await super().async_start_new_kernel_client()
+        try:
+            if spare:
+                folder = self.resources.get("metadata", {}).get("path")
+                if folder:
+                    self.km.copy_in(Path(folder))  # the submission's files
+                await run_hook(self.on_notebook_start, notebook=self.nb)
+            self.report = self.km.report
+            if self.report is None:
+                raise TypeError("JudgedExecute needs a kernel manager with report_checks on")
+        except BaseException:  # nbclient cleans up only once the kernel is set up
+            await self._async_cleanup_kernel()
+            raise
         return kc
 
     # nbclient's synchronous setup calls this wrapper of the base class's coroutine; wrap ours.

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -92,6 +93,30 @@ def test_scores_equal_those_of_serial_nbgrader_autograde(course, tmp_path):
     assert {s: ours[s] for s in good_students()} == auto_scores(serial, ASSIGNMENT)
 
 
+def test_nbgrader_autograde_with_spare_kernels_scores_as_expected_and_leaves_no_kernel(course):
+    for student in BROKEN:
+        shutil.rmtree(course / "submitted" / student)
+    before = kernel_folders()
+    nbgrader(course, "autograde", ASSIGNMENT, "--JudgedExecute.spare_kernel=True")
+    scores = auto_scores(course, ASSIGNMENT)
+    assert {s: {c: scores[s][c] for c in want} for s, want in expected_scores().items()} == expected_scores()
+    assert kernel_folders() == before  # the last spare was stopped when the command ended
+
+
+def test_a_notebook_can_read_the_files_submitted_with_it(course):
+    student = good_students()[0]
+    for other in {p.name for p in (course / "submitted").iterdir()} - {student}:
+        shutil.rmtree(course / "submitted" / other)
+    folder = course / "submitted" / student / ASSIGNMENT
+    (folder / "measurements.txt").write_text("3.25")
+    notebook = nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("print('read', open('measurements.txt').read())"))
+    nbformat.write(notebook, folder / f"{ASSIGNMENT}.ipynb")
+    grade(course, assignments=[ASSIGNMENT], jobs=2)  # the kernel started before its submission was known
+    graded = nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    assert "read 3.25" in "".join(o.get("text", "") for o in graded.cells[-1].outputs)
+
+
 def test_a_second_run_skips_what_is_graded_and_regrades_what_changed(course):
     grade(course, assignments=[ASSIGNMENT], jobs=2)
     changed = good_students()[0]
@@ -112,6 +137,11 @@ def test_random_kernel_start_failures_are_retried_and_lose_nothing(course, monke
     assert any(o.attempts > 1 for o in summary.outcomes), "no kernel start failed: the test tested nothing"
     scores = auto_scores(course, ASSIGNMENT)
     assert {s: {c: scores[s][c] for c in want} for s, want in expected_scores().items()} == expected_scores()
+
+
+def kernel_folders() -> set[str]:
+    """The private folders of grading kernels now in existence (see SandboxedKernelManager)."""
+    return {p.name for p in Path(tempfile.gettempdir()).glob("course-kernel-*")}
 
 
 def running_kernels(within: float = 5.0) -> list[str]:
@@ -149,12 +179,13 @@ def test_a_run_killed_midway_leaves_no_kernel_and_resumes_to_the_same_gradebook(
     graded_before = {p.parts[-3] for p in (course / "autograded").glob(f"*/{ASSIGNMENT}/{STAMP}")}
     assert 3 <= len(graded_before) < STUDENTS
 
+    before = kernel_folders()  # a killed worker's kernels leave theirs: nobody was left to remove them
     resumed = grade(course, assignments=[ASSIGNMENT], jobs=2)
     assert {o.submission.student for o in resumed.outcomes if o.status == SKIPPED} == graded_before
     graded_now = {o.submission.student for o in resumed.outcomes if o.status == GRADED}
     assert graded_now == set(good_students()) - graded_before
     assert auto_scores(course, ASSIGNMENT) == auto_scores(clean, ASSIGNMENT)
-    assert running_kernels() == []  # no spare kernel outlives a run that ends normally either
+    assert kernel_folders() == before  # a run that ends normally stops its spare kernels too
 
 
 def test_unknown_students_are_reported_when_the_course_keeps_a_roster(course, capsys):

@@ -1,7 +1,10 @@
 """Graded kernels: sandboxed where bubblewrap works, limited and -P everywhere."""
 
+import os
+
 import nbformat
 import pytest
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 from autograder import sandbox
@@ -58,3 +61,33 @@ def test_a_missing_bubblewrap_is_reported_with_how_to_install_it(monkeypatch):
         assert not state.sandboxed and "make sandbox" in state.reason
     finally:
         sandbox.status.cache_clear()
+
+
+@pytest.mark.slow
+def test_a_restarted_kernel_finds_its_files_as_they_were_and_a_stopped_one_leaves_no_folder(tmp_path):
+    (tmp_path / "given.txt").write_text("the submission's file")
+    (tmp_path / "run.sh").write_text("#!/bin/sh\n")
+    (tmp_path / "run.sh").chmod(0o755)
+    os.mkfifo(tmp_path / "pipe")  # never copied: reading it would wait forever
+    km = SandboxedKernelManager(kernel_name="python3", report_checks=True)
+    run_sync(km.start_kernel)(cwd=str(tmp_path))
+    work, runtime = km.work_dir, km.work_dir.parent.parent
+    assert sorted(p.name for p in work.iterdir()) == ["given.txt", "run.sh"]
+    assert os.access(work / "run.sh", os.X_OK)
+    (work / "given.txt").unlink()  # as a cell might, before a later cell kills the kernel
+    (work / "junk.txt").write_text("written by the killed kernel")
+    run_sync(km.restart_kernel)(now=True)
+    assert sorted(p.name for p in work.iterdir()) == ["given.txt", "run.sh"]
+    run_sync(km.shutdown_kernel)(now=True)
+    assert not runtime.exists()
+
+
+@pytest.mark.slow
+def test_a_kernel_that_died_on_its_own_leaves_no_folder(tmp_path):
+    km = SandboxedKernelManager(kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=str(tmp_path))
+    runtime = km.work_dir.parent.parent
+    km.provisioner.process.kill()
+    km.provisioner.process.wait()
+    run_sync(km.cleanup_resources)()  # what nbclient calls when the kernel is already dead
+    assert not runtime.exists()

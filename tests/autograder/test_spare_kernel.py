@@ -2,7 +2,9 @@
 
 import os
 import signal
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from jupyter_core.utils import run_sync
@@ -51,6 +53,11 @@ def stop(km, kc) -> None:
     run_sync(km.cleanup_resources)()
 
 
+def kernel_folders() -> set[str]:
+    """The private folders of kernels now in existence (see SandboxedKernelManager)."""
+    return {p.name for p in Path(tempfile.gettempdir()).glob("course-kernel-*")}
+
+
 @pytest.fixture
 def spares():
     spares = SpareKernels()
@@ -77,9 +84,11 @@ def test_a_spare_that_died_while_it_waited_is_replaced(spares):
     os.kill(pid, signal.SIGKILL)
     while not gone(pid):
         time.sleep(0.01)
+    before = kernel_folders()
     km, kc = spares.take(launch())
     assert km is not spare_km and is_alive(km)
     stop(km, kc)
+    assert len(kernel_folders() - before) <= 1  # the next spare's; the dead one's folder is gone
 
 
 def test_a_spare_started_for_another_kernel_is_stopped_not_used(spares):
@@ -102,8 +111,10 @@ def test_close_stops_the_spare(spares):
 
 def test_a_start_that_fails_is_raised_and_leaves_nothing_behind(spares):
     broken = Launch("python3", lambda name: SandboxedKernelManager(kernel_name="no-such-kernel"), {}, 60)
+    before = kernel_folders()
     with pytest.raises(Exception, match="no-such-kernel"):
         spares.take(broken)
+    assert kernel_folders() == before and spares._spare is None
     km, kc = spares.take(launch())  # the next take starts afresh
     assert is_alive(km)
     stop(km, kc)
