@@ -166,12 +166,13 @@ class SandboxedKernelManager(AsyncKernelManager):
             self._prepare_runtime()
             if kw.get("cwd"):
                 self.copy_in(Path(kw["cwd"]))
-        elif self._source is not None:
+        else:
             # A restart, after a cell killed the kernel: the cells before it are run again, and
-            # must find the files as they were, not as the killed kernel left them.
+            # must find the files as they were given, not as the killed kernel left them.
             shutil.rmtree(self.work_dir)
             self._make_work_dir()
-            _copy_tree(self._source, self.work_dir)
+            if self._source is not None:
+                _copy_tree(self._source, self.work_dir)
         kw["cwd"] = str(self.work_dir)
         if self.sandboxed:
             # The kernel has no network, so it talks over Unix sockets in its writable folder.
