@@ -12,6 +12,7 @@ reported earns nothing.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -120,14 +121,10 @@ def _judge_source(ref: dict, sources: list[str]) -> str | None:
 
 def last_definition(sources: list[str], name: str) -> ast.FunctionDef | None:
     """The ``def name`` that is in force after all cells ran, or None if ``name`` was rebound."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    transformer = TransformerManager()
     found = None
     for source in sources:
-        try:
-            tree = ast.parse(transformer.transform_cell(source))
-        except SyntaxError:
+        tree = _parsed(source)
+        if tree is None:
             continue
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
@@ -135,6 +132,18 @@ def last_definition(sources: list[str], name: str) -> ast.FunctionDef | None:
             elif _binds(node, name):
                 found = None
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(source: str) -> ast.Module | None:
+    """A cell as Python sees it after IPython's transformations (magics), or None if it does not
+    parse. Cached: every source check reads every cell, and most cells are alike across students."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return None
 
 
 def _binds(node: ast.stmt, name: str) -> bool:

@@ -241,13 +241,16 @@ class SandboxedKernelManager(AsyncKernelManager):
     def reap_strays(self) -> int:
         """Kill what the kernel left running (forked children, say); return how many."""
         uid = self.kernel_uid
-        if uid is None:
+        process = getattr(self.provisioner, "process", None)
+        if uid is None or process is None:
             return 0
+        # Only the kernel's own process tree is read: this runs after every graded cell.
         owners = {}
-        for status in Path("/proc").glob("[0-9]*/status"):
+        for pid in [process.pid, *_descendants(process.pid)]:
             try:
-                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-                owners[int(status.parent.name)] = (int(fields["Uid"].split()[0]), int(fields["PPid"]))
+                status = Path(f"/proc/{pid}/status").read_text()
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                owners[pid] = (int(fields["Uid"].split()[0]), int(fields["PPid"]))
             except (OSError, ValueError, KeyError):
                 continue
         strays = [pid for pid, (owner, parent) in owners.items()
@@ -272,6 +275,20 @@ class SandboxedKernelManager(AsyncKernelManager):
     # AsyncKernelManager points its public name at the base class's coroutine; point it at ours,
     # or a kernel that died before its shutdown leaves its folder behind.
     cleanup_resources = _async_cleanup_resources
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``, from Linux's /proc/PID/task/TID/children lists."""
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = [int(child) for child in (task / "children").read_text().split()]
+            except (OSError, ValueError):
+                continue
+            found += children
+            todo += children
+    return found
 
 
 def _copy_tree(source: Path, target: Path) -> None:

@@ -39,8 +39,8 @@ class Launch:
     """
 
     kernel_name: str
-    manager: Callable[[str], KernelManager] = field(compare=False)
-    kwargs: dict = field(default_factory=dict, compare=False)
+    manager: Callable[[str], KernelManager]
+    kwargs: dict = field(default_factory=dict)
     startup_timeout: float = 60
 
     @property

@@ -95,16 +95,16 @@ class JudgedExecute(RecordsChecks, Execute):
         if not issubclass(self.kernel_manager_class, SandboxedKernelManager):
             raise TypeError(f"JudgedExecute needs a SandboxedKernelManager (or a subclass) to collect the "
                             f"checks' records; kernel_manager_class is {self.kernel_manager_class.__name__}")
+        launch = self._launch()
         if self.spare_kernel and not _loop_running():
             # nbclient owns it from here, and stops it after the notebook like one it started.
-            self.km, self._spare_client = _spares().take(self._launch())
-            return self.km
-        km = super().create_kernel_manager()
-        km.report_checks = True
-        return km
+            self.km, self._spare_client = _spares().take(launch)
+        else:
+            self.km = launch.manager(launch.kernel_name)
+        return self.km
 
     def _launch(self) -> Launch:
-        """How nbclient would start this notebook's kernel, for a spare started ahead of it."""
+        """How nbclient would make and start this notebook's kernel (for a spare: ahead of it)."""
         name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name", "")
         manager_class, config = self.kernel_manager_class, self.config
 
@@ -142,7 +142,7 @@ class JudgedExecute(RecordsChecks, Execute):
     def preprocess_cell(self, cell, resources, index):
         """Execute one cell; if it broke the kernel, fail it alone and go on with a fresh kernel."""
         try:
-            return super().preprocess_cell(cell, resources, index)
+            cell, _ = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
             cell.outputs.append(_error("KernelDied", "the kernel died while running this cell "
                                                      "(os._exit, a crash, or a resource limit)"))

@@ -6,6 +6,7 @@ and one student per attack, graded once by course-grade with a 10 s cell timeout
 
 import shutil
 
+import nbformat
 import pytest
 
 from autograder import attacks as hostile
@@ -68,3 +69,10 @@ def test_no_connection_left_the_sandbox(graded):
 ])
 def test_the_sandbox_stopped_the_attempt(graded, student, seen):
     assert any(line.startswith(seen) for line in hostile.observations(graded["course"], student))
+
+
+def test_a_cell_that_leaves_processes_running_is_followed_by_a_fresh_kernel(graded):
+    path = graded["course"] / "autograded" / "fork-bomb" / hostile.ASSIGNMENT / f"{hostile.ASSIGNMENT}.ipynb"
+    text = "".join(str(o.get("text", "")) for c in nbformat.read(path, as_version=4).cells
+                   for o in c.get("outputs", []))
+    assert "[the grader stopped processes this cell left running, and restarted the kernel]" in text
