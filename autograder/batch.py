@@ -33,6 +33,8 @@ from pathlib import Path
 import nbformat
 from sqlalchemy.exc import SAWarning
 
+from .submission_files import QUARANTINE, digest_folder, quarantine_entry, quarantine_submission, why_refused
+
 STAMP = ".course-grade.json"  # in autograded/STUDENT/ASSIGNMENT/, written when grading completes
 GRADED, SKIPPED, FAILED = "graded", "skipped", "failed"
 
@@ -54,6 +56,7 @@ class Outcome:
     reason: str = ""
     seconds: float = 0.0
     attempts: int = 0
+    refused: list[str] = field(default_factory=list)  # entries moved to quarantine/, with why
 
 
 @dataclass
@@ -73,33 +76,57 @@ class Summary:
 # --- finding the work -------------------------------------------------------------------------
 
 
-def find_submissions(course: Path, assignments: Iterable[str], *,
-                     known_students: set[str] | None = None) -> tuple[list[Submission], list[Outcome]]:
-    """Every submission folder of the given assignments, and the ones that cannot be graded.
+def find_submissions(course: Path, assignments: Iterable[str], *, known_students: set[str] | None = None,
+                     ) -> tuple[list[Submission], list[Outcome], dict[Submission, list[str]]]:
+    """Every submission folder of the given assignments, the ones that cannot be graded, and
+    what was refused in each (see :mod:`autograder.submission_files`).
 
-    A folder fails here, by name, when it holds no notebook of the assignment, when that
-    notebook cannot be read as a notebook, or (with ``known_students``) when the student is not
-    on the roster.
+    Refused entries (links, hard links, pipes, devices) are moved to quarantine/ first, so that
+    nothing later reads through them. A folder fails here, by name, when it is itself refused,
+    when it holds no notebook of the assignment, when that notebook cannot be read as a notebook,
+    or (with ``known_students``) when the student is not on the roster.
     """
     todo: list[Submission] = []
     problems: list[Outcome] = []
+    refused: dict[Submission, list[str]] = {}
     submitted = course / "submitted"
     if not submitted.is_dir():
-        return todo, problems
-    for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir()):
+        return todo, problems, refused
+    for student_dir in sorted(submitted.iterdir()):
+        why = why_refused(student_dir)
+        if why and os.path.islink(student_dir):  # a link in a student's place: not followed
+            try:
+                quarantine_entry(student_dir, course / QUARANTINE)
+            except OSError as err:
+                why += f"; could not move it to {QUARANTINE}/: {err}"
+            problems.append(Outcome(Submission("*", student_dir.name), FAILED,
+                                    f"refused: submitted/{student_dir.name} is {why}"))
+            continue
+        if not student_dir.is_dir():
+            continue
         for assignment in assignments:
             folder = student_dir / assignment
-            if not folder.is_dir():
+            if not os.path.lexists(folder):
                 continue
             submission = Submission(assignment, student_dir.name)
+            try:
+                moved = [str(entry) for entry in quarantine_submission(folder)]
+            except OSError as err:
+                problems.append(Outcome(submission, FAILED,
+                                        f"cannot move refused entries out of {folder}: {err}"))
+                continue
+            if moved:
+                refused[submission] = moved
             reason = _unreadable(folder / f"{assignment}.ipynb")
-            if reason is None and known_students is not None and submission.student not in known_students:
+            if moved and reason:
+                reason = f"refused: {'; '.join(moved)}"
+            elif reason is None and known_students is not None and submission.student not in known_students:
                 reason = f"unknown student {submission.student!r}: not on the gradebook's roster"
             if reason:
-                problems.append(Outcome(submission, FAILED, reason))
+                problems.append(Outcome(submission, FAILED, reason, refused=moved))
             else:
                 todo.append(submission)
-    return todo, problems
+    return todo, problems, refused
 
 
 def _unreadable(notebook: Path) -> str | None:
@@ -115,13 +142,14 @@ def _unreadable(notebook: Path) -> str | None:
 
 
 def fingerprint(course: Path, submission: Submission) -> str:
-    """A hash of everything grading depends on: the submitted files and the instructor's source."""
+    """A hash of everything grading depends on: the submitted files and the instructor's source.
+    The submission's files are read as :mod:`autograder.submission_files` allows: never through a link."""
     digest = hashlib.sha256()
-    for root in (course / "submitted" / submission.student / submission.assignment,
-                 course / "source" / submission.assignment):
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+    digest_folder(course / "submitted" / submission.student / submission.assignment, digest)
+    root = course / "source" / submission.assignment  # the instructor's own: links are followed
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -306,7 +334,7 @@ def grade(
     """
     started = time.perf_counter()
     course = course.resolve()
-    todo, problems = find_submissions(course, assignments, known_students=known_students)
+    todo, problems, refused = find_submissions(course, assignments, known_students=known_students)
     summary = Summary(outcomes=list(problems))
     pending: list[Submission] = []
     for submission in todo:
@@ -334,5 +362,7 @@ def grade(
                 pool.shutdown(wait=True, cancel_futures=True)
     except KeyboardInterrupt:
         summary.interrupted = True
+    for outcome in summary.outcomes:
+        outcome.refused = outcome.refused or refused.get(outcome.submission, [])
     summary.seconds = time.perf_counter() - started
     return summary

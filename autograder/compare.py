@@ -34,23 +34,27 @@ def compare(
     atol: float = DEFAULT_ATOL,
     reveal: bool = True,
     where: str = "",
+    blind: bool = False,
 ) -> Mismatch | None:
     """Return ``None`` when ``actual`` matches ``expected``, else the first :class:`Mismatch`.
 
     Numbers match within ``|actual - expected| <= atol + rtol * |expected|``; arrays must have
     the same shape and match element by element; NaN matches only NaN. With ``reveal=False``
     the explanation describes the expected value (type, shape) but never shows its numbers.
+    With ``blind=True`` it names only the kind of value that came back (a number, an array …),
+    never its contents, size, shape or where it differs: the grader's messages reach feedback,
+    and a value the student's code chose could carry what that code saw of the hidden tests.
     """
     if _is_number(expected) or _is_numeric_array(expected):
-        return _compare_numeric(actual, expected, rtol, atol, reveal, where)
+        return _compare_numeric(actual, expected, rtol, atol, reveal, where, blind)
     if isinstance(expected, (tuple, list)):
-        return _compare_sequence(actual, expected, rtol, atol, reveal, where)
+        return _compare_sequence(actual, expected, rtol, atol, reveal, where, blind)
     if isinstance(expected, dict):
-        return _compare_dict(actual, expected, rtol, atol, reveal, where)
+        return _compare_dict(actual, expected, rtol, atol, reveal, where, blind)
     if isinstance(expected, np.ndarray):  # arrays of booleans or strings: exact
         if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
             return Mismatch("expected an array of the same shape",
-                            describe(expected, reveal=reveal), describe(actual), where)
+                            describe(expected, reveal=reveal), _got(actual, blind), where)
         same = bool(np.array_equal(actual, expected))
     elif isinstance(expected, (bool, np.bool_)):  # NumPy's booleans are booleans too
         same = isinstance(actual, (bool, np.bool_)) and bool(actual) == bool(expected)
@@ -58,9 +62,23 @@ def compare(
         same = type(actual) is type(expected) and bool(actual == expected)
     if not same:
         return Mismatch(
-            "the value differs", describe(expected, reveal=reveal), describe(actual), where
+            "the value differs", describe(expected, reveal=reveal), _got(actual, blind), where
         )
     return None
+
+
+def _got(actual: Any, blind: bool) -> str:
+    """The value that came back, described; only its kind when ``blind``."""
+    if not blind:
+        return describe(actual)
+    if isinstance(actual, np.ndarray):
+        return "an array"
+    if isinstance(actual, (bool, np.bool_)):
+        return "a boolean"
+    if _is_number(actual):
+        return "a number"
+    return {str: "a string", list: "a list", tuple: "a tuple", dict: "a dict", type(None): "None"}.get(
+        type(actual), "a value of another type")
 
 
 def describe(value: Any, *, reveal: bool = True) -> str:
@@ -80,36 +98,34 @@ def describe(value: Any, *, reveal: bool = True) -> str:
     return name
 
 
-def _compare_numeric(actual, expected, rtol, atol, reveal, where) -> Mismatch | None:
+def _compare_numeric(actual, expected, rtol, atol, reveal, where, blind) -> Mismatch | None:
     want = np.asarray(expected)
     expected_text = describe(expected, reveal=reveal)
+    got_text = _got(actual, blind)
     if want.ndim == 0:
         if not _is_number(actual) and not (_is_numeric_array(actual) and np.ndim(actual) == 0):
-            return Mismatch(
-                "expected a single number", expected_text, describe(actual), where
-            )
+            return Mismatch("expected a single number", expected_text, got_text, where)
         if not _close(np.asarray(actual), want, rtol, atol).all():
-            return Mismatch("the number is not close enough", expected_text, describe(actual), where)
+            return Mismatch("the number is not close enough", expected_text, got_text, where)
         return None
     if not isinstance(actual, np.ndarray):
         if not isinstance(actual, (list, tuple)):
-            return Mismatch("expected an array", expected_text, describe(actual), where)
+            return Mismatch("expected an array", expected_text, got_text, where)
         try:
             actual = np.asarray(actual)
         except ValueError:  # ragged lists
-            return Mismatch("expected an array", expected_text, describe(actual), where)
+            return Mismatch("expected an array", expected_text, got_text, where)
     if actual.dtype.kind not in "biufc":
-        return Mismatch("expected an array of numbers", expected_text, describe(actual), where)
+        return Mismatch("expected an array of numbers", expected_text, got_text, where)
     if actual.shape != want.shape:
-        return Mismatch(
-            f"the shapes differ: expected {want.shape}, got {actual.shape}",
-            expected_text,
-            describe(actual, reveal=False),
-            where,
-        )
+        shapes = f"expected {want.shape}" if blind else f"expected {want.shape}, got {actual.shape}"
+        return Mismatch(f"the shapes differ: {shapes}", expected_text,
+                        got_text if blind else describe(actual, reveal=False), where)
     close = _close(actual, want, rtol, atol)
     if close.all():
         return None
+    if blind:
+        return Mismatch("some elements are not close enough", expected_text, got_text, where)
     index = tuple(int(i) for i in np.argwhere(~close)[0])
     got = actual[index].item()
     shown = f"expected {want[index].item()!r}, got {got!r}" if reveal else f"got {got!r}"
@@ -121,27 +137,28 @@ def _compare_numeric(actual, expected, rtol, atol, reveal, where) -> Mismatch | 
     )
 
 
-def _compare_sequence(actual, expected, rtol, atol, reveal, where) -> Mismatch | None:
+def _compare_sequence(actual, expected, rtol, atol, reveal, where, blind) -> Mismatch | None:
     if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
         return Mismatch(
             f"expected a {type(expected).__name__} of length {len(expected)}",
             describe(expected, reveal=reveal),
-            describe(actual),
+            _got(actual, blind),
             where,
         )
     for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
-        found = compare(a, e, rtol=rtol, atol=atol, reveal=reveal, where=f"{where}[{i}]")
+        found = compare(a, e, rtol=rtol, atol=atol, reveal=reveal, where=f"{where}[{i}]", blind=blind)
         if found:
             return found
     return None
 
 
-def _compare_dict(actual, expected, rtol, atol, reveal, where) -> Mismatch | None:
+def _compare_dict(actual, expected, rtol, atol, reveal, where, blind) -> Mismatch | None:
     if not isinstance(actual, dict) or set(actual) != set(expected):
         keys = sorted(map(repr, expected))
-        return Mismatch(f"expected a dict with keys {', '.join(keys)}", "dict", describe(actual), where)
+        return Mismatch(f"expected a dict with keys {', '.join(keys)}", "dict", _got(actual, blind), where)
     for key, e in expected.items():
-        found = compare(actual[key], e, rtol=rtol, atol=atol, reveal=reveal, where=f"{where}[{key!r}]")
+        found = compare(actual[key], e, rtol=rtol, atol=atol, reveal=reveal, where=f"{where}[{key!r}]",
+                        blind=blind)
         if found:
             return found
     return None

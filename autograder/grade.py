@@ -5,8 +5,12 @@
     course-grade --force              # regrade even what is graded and unchanged
     course-grade --db-url postgresql+psycopg2://...   # a PostgreSQL gradebook instead of SQLite
 
+Student kernels run in a bubblewrap sandbox; where it cannot run, course-grade refuses to grade
+(--no-sandbox grades anyway, with student code running with your rights).
+
 Exit status: 0 when every submission is graded (or was already), 1 when any failed (each is
-listed with its reason), 2 for a wrong argument, 130 when interrupted (run again to resume).
+listed with its reason), 2 for a wrong argument, 3 when another run is grading the same course,
+4 when the sandbox cannot run here, 130 when interrupted (run again to resume).
 """
 
 from __future__ import annotations
@@ -19,19 +23,25 @@ import sys
 from pathlib import Path
 
 from .batch import FAILED, GRADED, SKIPPED, Summary, grade
+from .course_lock import CourseLocked, grading_lock
 from .gradesheet import write_gradesheet
 from .progress import ProgressBar
+from .sandbox import refusal, sweep_stale_runtimes
 from .sandbox import status as sandbox_status
 
+LOCKED, NO_SANDBOX = 3, 4  # exit statuses
 
-def course_settings(course: Path) -> tuple[str, bool]:
-    """(the gradebook's db_url, whether unknown students are created) from the course's config."""
+
+def course_settings(course: Path) -> tuple[str, bool, bool]:
+    """(the gradebook's db_url, whether unknown students are created, whether kernels are
+    sandboxed) from the course's config."""
     from nbgrader.apps import AutogradeApp
 
     with contextlib.chdir(course):
         app = AutogradeApp()
         app.initialize(["--log-level=ERROR"])
-        return app.coursedir.db_url, bool(app.config.Autograde.get("create_student", True))
+        return (app.coursedir.db_url, bool(app.config.Autograde.get("create_student", True)),
+                bool(app.config.SandboxedKernelManager.get("sandbox", True)))
 
 
 def roster(db_url: str) -> set[str]:
@@ -51,6 +61,10 @@ def report(summary: Summary) -> str:
     ]
     for outcome in summary.failed:
         lines.append(f"  FAILED {outcome.submission.name}: {outcome.reason}")
+    for outcome in summary.outcomes:
+        if outcome.refused and outcome.status != FAILED:
+            lines.append(f"  REFUSED in {outcome.submission.name} (not graded, moved to quarantine/): "
+                         + "; ".join(outcome.refused))
     if summary.interrupted:
         lines.append("interrupted: what was graded is kept; run the same command again to resume")
     return "\n".join(lines)
@@ -73,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only autograde, no feedback (nbgrader generate_feedback can make it later)")
     parser.add_argument("--db-url", default=None,
                         help="the gradebook (default: the course's, usually SQLite)")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="grade even where the sandbox cannot run: student code gets your rights")
     parser.add_argument("--csv", type=Path, default=None,
                         help="where to write the grades CSV (default: COURSE/grades-by-cell.csv)")
     args = parser.parse_args(argv)
@@ -88,22 +104,34 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"no such assignment in {course / 'source'}: {', '.join(unknown)}")
 
-    db_url, create_students = course_settings(course)
+    db_url, create_students, sandbox_wanted = course_settings(course)
     db_url = args.db_url or db_url
     extra = {"CourseDirectory": {"db_url": db_url}}
     state = sandbox_status()
     if state.sandboxed:
-        print("student kernels run in bubblewrap: no network, no course files, limited resources")
-    else:
+        print("student kernels run in bubblewrap: no network, no course files, limited resources"
+              + ("" if state.quota else f"; WARNING: no disk quota ({state.quota_reason})"))
+    elif args.no_sandbox or not sandbox_wanted:
+        extra["SandboxedKernelManager"] = {"sandbox": False}
         print(f"WARNING: grading is NOT sandboxed ({state.reason}); student code runs with your rights")
-    summary = grade(course, assignments=chosen, jobs=args.jobs, force=args.force, retries=args.retries,
-                    feedback=not args.no_feedback, extra_config=extra,
-                    known_students=None if create_students else roster(db_url), on_progress=ProgressBar())
-    print(report(summary))
-    if not summary.interrupted:
-        sheet = args.csv or course / "grades-by-cell.csv"
-        rows = write_gradesheet(db_url, sheet)
-        print(f"grades of {rows} students written to {sheet}")
+    else:
+        print(f"course-grade: {refusal(state)}", file=sys.stderr)
+        return NO_SANDBOX
+    sweep_stale_runtimes()
+    try:
+        with grading_lock(course):
+            summary = grade(course, assignments=chosen, jobs=args.jobs, force=args.force,
+                            retries=args.retries, feedback=not args.no_feedback, extra_config=extra,
+                            known_students=None if create_students else roster(db_url),
+                            on_progress=ProgressBar())
+            print(report(summary))
+            if not summary.interrupted:
+                sheet = args.csv or course / "grades-by-cell.csv"
+                rows = write_gradesheet(db_url, sheet)
+                print(f"grades of {rows} students written to {sheet}")
+    except CourseLocked as err:
+        print(f"course-grade: {err}", file=sys.stderr)
+        return LOCKED
     if summary.interrupted:
         return 130
     return 1 if summary.failed else 0

@@ -15,6 +15,12 @@ c.CourseDirectory.ignore = [
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# A submission is regular files and folders only: links, hard links, pipes and devices in it are
+# refused — left out when collected, moved to quarantine/ before nbgrader copies a submission to
+# grade it or to make its feedback (nbgrader's own copies follow links; autograder/submission_files.py).
+c.ExchangeFactory.collect = "autograder.safecollect.SafeCollect"
+c.BaseConverter.pre_convert_hook = "autograder.submission_files.pre_convert_hook"
+
 # Autograding: a cell that runs longer than this is stopped and its grade cells score 0.
 c.Execute.timeout = 60
 

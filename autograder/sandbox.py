@@ -12,18 +12,28 @@ its preprocessor takes. Each kernel gets
 - its own PID namespace, a new session, and death with the grader;
 - limits set before any student code runs (see :mod:`autograder.sandbox_kernel`): address space,
   processes, CPU seconds, file size; and, when the grader runs as root, an unprivileged user id;
-- ``python -P``, so a ``numpy.py`` next to the notebook can never shadow an installed package.
+- ``python -P``, so a ``numpy.py`` next to the notebook can never shadow an installed package;
+- a disk quota: everything it may write (its working folder, /tmp, its sockets and reports) is
+  one size-limited tmpfs (``disk_limit``), mounted when the grader is root; a kernel that fills
+  it gets "No space left on device", the cell that did it fails alone, and nothing else on the
+  machine loses space;
+- bubblewrap's options read from a pipe (``--args``), so the sandbox's /proc/1/cmdline shows
+  no list of host paths.
 
 Its working folder is a private copy (``copy_in``): the kernel may write there like a learner's
 kernel would, without touching the submission, and a kernel can be started before anyone knows
 which submission it will run (see :mod:`autograder.spare_kernel`).
 
-Where bubblewrap cannot run (it is missing, or user namespaces are disabled, as on macOS), the
-kernel runs unsandboxed with the same limits and ``-P``, and :func:`status` says why.
+Where bubblewrap cannot run (it is missing, or user namespaces are disabled, as in many
+containers), no kernel starts: :class:`SandboxUnavailable` says why and how to fix it, before any
+student code runs. An instructor who accepts the risk can turn the sandbox off explicitly
+(``--SandboxedKernelManager.sandbox=False``, or ``course-grade --no-sandbox``); the kernel then runs
+with the same limits and ``-P`` but with the grader's view of the machine.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import itertools
 import json
@@ -46,6 +56,7 @@ import autograder
 from .checks import REPORT_ENV
 from .reports import ReportFile
 from .sandbox_kernel import LIMITS_ENV
+from .submission_files import copy_tree
 
 # When the grader is root, each kernel runs as its own unprivileged user, so that two kernels never
 # share a process limit: 200000, plus twice the grading process's PID (PIDs stay below 2**22),
@@ -59,26 +70,96 @@ _uid_turn = itertools.count()
 class Status:
     sandboxed: bool
     reason: str  # why not, when not
+    quota: bool = False  # whether each kernel's writes can be bounded (a tmpfs of its own)
+    quota_reason: str = ""
+
+
+class SandboxUnavailable(RuntimeError):
+    """Grading refused: the sandbox cannot run here, and it has not been turned off explicitly."""
+
+
+OPT_OUT = "--SandboxedKernelManager.sandbox=False"
+
+
+def refusal(state: Status) -> str:
+    """What an instructor reads when grading is refused for want of a sandbox."""
+    return (f"grading refused: the sandbox cannot run here ({state.reason}). Without it, student code "
+            f"runs with your rights and can read your files, the gradebook and the solutions. Fix: "
+            f"install bubblewrap (`make sandbox`, or `apt-get install bubblewrap`) and allow user "
+            f"namespaces, or grade as root. To grade without the sandbox anyway, accepting that risk: "
+            f"`course-grade --no-sandbox`, or {OPT_OUT} for nbgrader.")
 
 
 @functools.cache
 def status() -> Status:
     """Whether bubblewrap works here, tried once per process with the options a kernel gets."""
+    quota, quota_reason = _quota_possible()
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        return Status(False, "bubblewrap (bwrap) is not installed — `make sandbox` installs it on Debian")
+        return Status(False, "bubblewrap (bwrap) is not installed — `make sandbox` installs it on Debian",
+                      quota, quota_reason)
     probe = [*bwrap_command(cwd=Path("/"), writable=[]), "/bin/true"]
     try:
         result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as err:
-        return Status(False, f"bubblewrap could not start: {err}")
+        return Status(False, f"bubblewrap could not start: {err}", quota, quota_reason)
     if result.returncode != 0:
-        return Status(False, f"bubblewrap failed: {result.stderr.strip()[:200]}")
-    return Status(True, "")
+        return Status(False, f"bubblewrap failed: {result.stderr.strip()[:200]}", quota, quota_reason)
+    return Status(True, "", quota, quota_reason)
 
 
-def bwrap_command(*, cwd: Path, writable: list[Path]) -> list[str]:
-    """The bubblewrap prefix: what the sandbox sees, read-only unless listed in ``writable``."""
+# --- the disk quota: a tmpfs of its own for each kernel ------------------------------------------
+
+_MS_NOSUID, _MS_NODEV, _MNT_DETACH = 2, 4, 2
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def mount_tmpfs(path: Path, size: int) -> None:
+    """Mount a tmpfs of ``size`` bytes (and as many files as 4 KiB pages) on ``path``."""
+    options = f"size={size},nr_inodes={max(1024, size // 4096)},mode=1777".encode()
+    if _libc().mount(b"tmpfs", os.fsencode(path), b"tmpfs", _MS_NOSUID | _MS_NODEV, options) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"cannot mount a tmpfs on {path}: {os.strerror(err)}")
+
+
+def unmount(path: Path) -> None:
+    _libc().umount2(os.fsencode(path), _MNT_DETACH)
+
+
+def _quota_possible() -> tuple[bool, str]:
+    if os.geteuid() != 0:
+        return False, "the grader is not root, so it cannot mount a size-limited tmpfs for each kernel"
+    folder = Path(tempfile.mkdtemp(prefix="course-quota-probe-"))
+    try:
+        mount_tmpfs(folder, 2**20)
+        unmount(folder)
+        return True, ""
+    except OSError as err:
+        return False, str(err)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_stale_runtimes() -> int:
+    """Unmount and remove kernel folders whose grading process died (killed with SIGKILL, say)."""
+    top = Path(tempfile.gettempdir())
+    removed = 0
+    for outer in top.glob("course-kernel-*-*"):
+        pid = outer.name.split("-")[2]
+        if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+            continue
+        unmount(outer / "shared")
+        shutil.rmtree(outer, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def bwrap_command(*, cwd: Path, writable: list[Path], tmp: Path | None = None) -> list[str]:
+    """The bubblewrap prefix: what the sandbox sees, read-only unless listed in ``writable``;
+    /tmp is ``tmp`` when given (inside the kernel's quota), else a small tmpfs of its own."""
     # As root, bubblewrap runs privileged without a user namespace, so that the kernel can then
     # become a real unprivileged user (see sandbox_kernel); as anyone else it needs one.
     user = [] if os.geteuid() == 0 else ["--unshare-user"]
@@ -86,7 +167,8 @@ def bwrap_command(*, cwd: Path, writable: list[Path]) -> list[str]:
         "bwrap", *user, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session",
         "--proc", "/proc", "--dev", "/dev",
-        "--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/tmp",
+        *(["--bind", str(tmp), "/tmp"] if tmp else ["--perms", "1777", "--size", str(64 * 2**20),
+                                                     "--tmpfs", "/tmp"]),
         "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc",
     ]
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
@@ -118,8 +200,13 @@ def private_dir(prefix: str) -> Path:
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager that starts every kernel through :mod:`autograder.sandbox_kernel`, in bubblewrap."""
 
-    sandbox = Bool(True, help="Run kernels in bubblewrap where it works; False runs them without.").tag(
-        config=True)
+    sandbox = Bool(True, help=(
+        "Run kernels in bubblewrap; where it cannot run, refuse to start them (SandboxUnavailable). "
+        "False runs them without it: student code then has the grader's rights (an explicit opt-out, "
+        "for an instructor who accepts that risk).")).tag(config=True)
+    disk_limit = Integer(256 * 2**20, help=(
+        "Bytes the kernel may write in all (working folder, /tmp, reports), as a tmpfs of its own. "
+        "Needs the grader to be root; elsewhere only file_size_limit applies.")).tag(config=True)
     memory_limit = Integer(4 * 2**30, help="Address space of the kernel process, in bytes.").tag(config=True)
     process_limit = Integer(128, help="Processes and threads the kernel's user may have.").tag(config=True)
     cpu_limit = Integer(600, help="CPU seconds for the whole kernel, a backstop to the cell timeout.").tag(
@@ -133,6 +220,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     _runtime: Path | None = None
     _source: Path | None = None  # the folder the working folder is a copy of
     _uid: int | None = None
+    _quota: bool = False  # whether the runtime folder is a tmpfs of disk_limit bytes
+    _bwrap_options: list[str] = []  # what bubblewrap reads from its --args pipe
     report: ReportFile | None = None  # what the check helpers report, with report_checks
 
     @property
@@ -163,14 +252,15 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         if self._runtime is None:
+            if self.sandbox and not status().sandboxed:
+                raise SandboxUnavailable(refusal(status()))  # before any student code runs
             self._prepare_runtime()
             if kw.get("cwd"):
                 self.copy_in(Path(kw["cwd"]))
         else:
             # A restart, after a cell killed the kernel: the cells before it are run again, and
             # must find the files as they were given, not as the killed kernel left them.
-            shutil.rmtree(self.work_dir)
-            self._make_work_dir()
+            self._clear_kernel_files()
             if self._source is not None:
                 _copy_tree(self._source, self.work_dir)
         kw["cwd"] = str(self.work_dir)
@@ -186,20 +276,70 @@ class SandboxedKernelManager(AsyncKernelManager):
         cmd = [sys.executable, "-P", "-m", "autograder.sandbox_kernel", "-f", self.connection_file,
                "--HistoryManager.enabled=False", *extra]
         if self.sandboxed:
-            cmd = bwrap_command(cwd=self.work_dir, writable=[self._runtime]) + cmd
+            options = bwrap_command(cwd=self.work_dir, writable=[self._runtime], tmp=self._runtime / "tmp")
+            cmd = [options[0], "--args", "{args_fd}", *cmd]
+            self._bwrap_options = options[1:]
         return cmd, kw
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        """Start the kernel; bubblewrap reads its options from a pipe, so that they never show in
+        the sandbox's /proc/1/cmdline (bubblewrap's own process there) with the host's paths."""
+        if "{args_fd}" not in kernel_cmd:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        reading, writing = os.pipe()
+        try:
+            with open(writing, "wb") as stream:  # a few kB: the pipe holds it all
+                stream.write(b"".join(option.encode() + b"\0" for option in self._bwrap_options))
+            cmd = [str(reading) if part == "{args_fd}" else part for part in kernel_cmd]
+            await super()._async_launch_kernel(cmd, **kw, pass_fds=(reading,))
+        finally:
+            os.close(reading)
 
     def _prepare_runtime(self) -> None:
         """The kernel's private folder, filled before it ever runs (restarts change nothing here,
         as the grader, running as root, must not write where the kernel may have planted links)."""
-        self._runtime = private_dir("course-kernel-")
+        self._runtime = private_dir(f"course-kernel-{os.getpid()}-")
+        if status().quota and self.disk_limit:
+            mount_tmpfs(self._runtime, self.disk_limit)  # everything the kernel writes, bounded
+            self._quota = True
+        self._runtime.chmod(0o1777)
         self._make_work_dir()
         mpl = self._runtime / "matplotlib"
         mpl.mkdir()
         _copy_font_cache(mpl)
         mpl.chmod(0o777)
+        (self._runtime / "tmp").mkdir(mode=0o1777)
+        (self._runtime / "tmp").chmod(0o1777)
         if self.report_checks:
             self.report = ReportFile(self._runtime / "checks.jsonl")
+
+    GRADER_FILES = ("connection.json", "checks.jsonl", "matplotlib")
+
+    def _clear_kernel_files(self) -> None:
+        """Remove what a killed kernel wrote (rmtree never follows links), keep the grader's files."""
+        for entry in self._runtime.iterdir():
+            if entry.name in self.GRADER_FILES:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+        for entry in (self._runtime / "matplotlib").iterdir():
+            if not entry.name.startswith("fontlist-"):
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        self._make_work_dir()
+        (self._runtime / "tmp").mkdir()
+        (self._runtime / "tmp").chmod(0o1777)
+
+    def disk_full(self) -> bool:
+        """Whether the kernel used up its disk quota (less than 1 MiB left)."""
+        if not self._quota or self._runtime is None:
+            return False
+        try:
+            info = os.statvfs(self._runtime)
+        except OSError:
+            return False
+        return info.f_bavail * info.f_frsize < 2**20 or info.f_favail < 16
 
     def _make_work_dir(self) -> None:
         self.work_dir.mkdir()
@@ -207,8 +347,11 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def _remove_runtime(self) -> None:
         if self._runtime is not None:
+            if self._quota:
+                unmount(self._runtime)
             shutil.rmtree(self._runtime.parent, ignore_errors=True)
         self._runtime = self._source = self.report = None
+        self._quota = False
 
     def _kernel_env(self) -> dict[str, str]:
         runtime = self._runtime
@@ -216,7 +359,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         env = {
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
             "HOME": str(runtime), "MPLCONFIGDIR": str(mpl), "IPYTHONDIR": str(runtime / "ipython"),
-            "TMPDIR": "/tmp" if self.sandboxed else str(runtime), "LANG": "C.UTF-8",
+            "TMPDIR": "/tmp" if self.sandboxed else str(runtime / "tmp"), "LANG": "C.UTF-8",
             "PYTHONNOUSERSITE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
             # One thread each: fair to the other workers, and fewer tasks under the process limit.
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -293,14 +436,13 @@ def _descendants(pid: int) -> list[int]:
 
 def _copy_tree(source: Path, target: Path) -> None:
     """Copy ``source`` into ``target`` for a kernel that may run as another user: the copies are
-    its to read and change (executable ones stay executable); symbolic links stay links; pipes,
-    sockets and devices are left out (reading a pipe would wait forever)."""
-    def special(folder: str, names: list[str]) -> set[str]:
-        modes = {name: os.lstat(os.path.join(folder, name)).st_mode for name in names}
-        return {name for name, mode in modes.items()
-                if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))}
-
-    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True, ignore=special)
+    its to read and change (executable ones stay executable). Only regular files and folders are
+    copied, never through a link (see autograder.submission_files): a link could point at
+    anything the grader may read, and reading a pipe would wait forever."""
+    refused = copy_tree(source, target)
+    if refused:
+        logging.getLogger(__name__).warning("Left out of the kernel's copy of %s: %s", source,
+                                            "; ".join(map(str, refused)))
     target.chmod(0o777)  # copytree gave it the mode of ``source``
     for root, dirs, files in os.walk(target):
         for name in [*dirs, *files]:

@@ -23,7 +23,6 @@ import asyncio
 import copy
 import functools
 import json
-import logging
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
@@ -37,9 +36,10 @@ from traitlets import Bool, Integer
 from ..judge import judge_cell
 from ..reference import RecordsChecks, reference_records
 from ..reports import test_cell_id
-from ..sandbox import SandboxedKernelManager, status
+from ..sandbox import SandboxedKernelManager, SandboxUnavailable, refusal, status
 from ..spare_kernel import Launch, SpareKernels
 from ..zmq_polling import install
+from .hidehiddentests import VERDICT, verdict_output
 
 _warned_unsandboxed = False
 
@@ -78,7 +78,7 @@ class JudgedExecute(RecordsChecks, Execute):
 
     def preprocess(self, nb, resources, km=None):
         install()
-        _warn_once_if_unsandboxed(self.log)
+        self._require_sandbox()
         reference = self._reference(resources)
         self.records: dict[int, list[dict]] = {}
         self._output_bytes: dict[int, int] = {}
@@ -89,6 +89,20 @@ class JudgedExecute(RecordsChecks, Execute):
         return self.nb, self.resources
 
     # --- running -----------------------------------------------------------------------------
+
+    def _require_sandbox(self) -> None:
+        """Refuse, before any student code runs, to grade without the sandbox unless told to."""
+        global _warned_unsandboxed
+        state = status()
+        if state.sandboxed:
+            return
+        if SandboxedKernelManager(config=self.config).sandbox:
+            self.log.error("%s", refusal(state))
+            raise SandboxUnavailable(refusal(state))
+        if not _warned_unsandboxed:
+            _warned_unsandboxed = True
+            self.log.warning("Grading is NOT sandboxed (%s; turned off by the course's settings): "
+                             "student code runs with your rights.", state.reason)
 
     def create_kernel_manager(self):
         """nbclient's manager, reporting checks; or, with spare_kernel, a spare's, its kernel ready."""
@@ -153,6 +167,12 @@ class JudgedExecute(RecordsChecks, Execute):
         else:
             if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
                 self._recover(index)  # the kernel may still be stuck in it
+            elif cell.cell_type == "code" and self._disk_full():
+                limit = self.km.disk_limit / 2**20
+                note = (f"[disk quota exceeded: this kernel may write {limit:g} MB in all (working "
+                        "folder and /tmp); the grader restarted it]\n")
+                cell.outputs.append(new_output("stream", name="stdout", text=note))
+                self._recover(index)
             elif cell.cell_type == "code" and self._left_processes():
                 # Killed, they stay zombies of the kernel and still count against the process
                 # limit; only a fresh kernel gives the later cells their fair share.
@@ -160,6 +180,10 @@ class JudgedExecute(RecordsChecks, Execute):
                 cell.outputs.append(new_output("stream", name="stdout", text=note))
                 self._recover(index)
         return cell, self.resources
+
+    def _disk_full(self) -> bool:
+        full = getattr(self.km, "disk_full", None)
+        return bool(full and full())
 
     def _left_processes(self) -> bool:
         reap = getattr(self.km, "reap_strays", None)
@@ -208,13 +232,15 @@ class JudgedExecute(RecordsChecks, Execute):
             if grade_id is None:
                 continue
             verdict = judge_cell(reference.get(grade_id, []), self.records.get(index, []), sources=sources)
+            # Kept for feedback, which shows only the verdict from the first hidden test on.
+            cell.metadata[VERDICT] = {"passed": verdict.passed, "message": verdict.message()}
             if verdict.passed:
                 kept = [_as_stdout(o) for o in cell.outputs
                         if o.output_type not in ("error", "execute_result")]
-                cell.outputs = [*kept, new_output("stream", name="stdout", text=verdict.message() + "\n")]
+                cell.outputs = [*kept, verdict_output(cell.metadata[VERDICT])]
             else:
                 # First, so that nbgrader's scoring sees the error before anything else.
-                cell.outputs = [_error("CheckFailed", verdict.message()),
+                cell.outputs = [verdict_output(cell.metadata[VERDICT]),
                                 *[o for o in cell.outputs if o.output_type != "execute_result"]]
 
 
@@ -227,11 +253,3 @@ def _as_stdout(output):
         output = copy.deepcopy(output)
         output.name = "stdout"  # shown, but nbgrader no longer reads it as a failure
     return output
-
-
-def _warn_once_if_unsandboxed(log: logging.Logger) -> None:
-    global _warned_unsandboxed
-    state = status()
-    if not state.sandboxed and not _warned_unsandboxed:
-        _warned_unsandboxed = True
-        log.warning("Grading is NOT sandboxed (%s): student code runs with your rights.", state.reason)

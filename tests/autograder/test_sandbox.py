@@ -91,3 +91,46 @@ def test_a_kernel_that_died_on_its_own_leaves_no_folder(tmp_path):
     km.provisioner.process.wait()
     run_sync(km.cleanup_resources)()  # what nbclient calls when the kernel is already dead
     assert not runtime.exists()
+
+
+QUOTA_PROBE = """
+import os
+written = 0
+try:
+    for i in range(64):
+        with open(f'chunk{i}', 'wb') as f:
+            f.write(b'x' * 8_000_000)
+        written += 8
+except OSError as err:
+    print('stopped after', written, 'MB:', err.strerror)
+print('cmdline', open('/proc/1/cmdline', 'rb').read().replace(bytes(1), b' ').decode())
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.sandbox
+@pytest.mark.skipif(not (status().sandboxed and status().quota), reason="no sandbox or no quota here")
+def test_a_kernel_cannot_write_more_than_its_disk_quota_and_its_proc_shows_no_host_paths(tmp_path):
+    """Regression: a kernel wrote 2 GB into its working folder and the host's /tmp lost as much;
+    /proc/1/cmdline showed bubblewrap's whole command line."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(QUOTA_PROBE)])
+    client = NotebookClient(nb, timeout=60, kernel_manager_class=SandboxedKernelManager,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.km = client.create_kernel_manager()
+    client.km.disk_limit = 64 * 2**20
+    free_before = os.statvfs(tmp_path).f_bavail
+    client.execute()
+    out = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    written = int(out.split("stopped after ", 1)[1].split(" MB")[0])
+    assert 48 <= written <= 64 and "No space left on device" in out
+    cmdline = out.split("cmdline ", 1)[1]
+    assert cmdline.startswith("bwrap --args ") and "--ro-bind" not in cmdline and "/usr" not in cmdline
+    assert abs(os.statvfs(tmp_path).f_bavail - free_before) * os.statvfs(tmp_path).f_frsize < 16 * 2**20
+
+
+def test_grading_is_refused_before_any_kernel_starts_where_the_sandbox_cannot_run(monkeypatch, tmp_path):
+    monkeypatch.setattr(sandbox, "status", lambda: sandbox.Status(False, "bubblewrap failed: no namespaces"))
+    km = SandboxedKernelManager(kernel_name="python3")
+    with pytest.raises(sandbox.SandboxUnavailable, match="no namespaces.*--no-sandbox"):
+        run_sync(km.start_kernel)(cwd=str(tmp_path))
+    assert km.work_dir is None  # nothing was prepared, nothing ran
