@@ -1,9 +1,11 @@
-"""Hostile submissions of the A.2 notebook, graded by nbgrader as shipped and by this project.
+"""Hostile submissions of the A.2 (and A.1) notebooks, graded by nbgrader as shipped and by this project.
 
 Each attack starts from an honest submission — every answer right, or every answer wrong — and
-adds something: a cell placed before the first test cell, files beside the notebook, an edit of
-the notebook, or a file that is not a notebook at all. It must earn exactly what its honest
-submission earns. ``python -m autograder.attacks`` (``make attacks``) grades them all both ways
+adds something: a cell placed before the first test cell or at the end, files, links, hard links
+or pipes beside the notebook, an edit of the notebook, or a file that is not a notebook at all. It
+must earn exactly what its honest submission earns, and its autograded and feedback folders must
+hold nothing it was not given: no solutions, gradebook, file from elsewhere on the machine, and no
+hidden test (:func:`leaks`). ``python -m autograder.attacks`` (``make attacks``) grades them all both ways
 and prints the table: attack | nbgrader as shipped | this project; tests/autograder/test_hostile.py
 grades them this project's way and checks every score and every side effect.
 """
@@ -33,8 +35,13 @@ from .grades import auto_scores
 from .submissions import build_submission, scenario_module
 
 ASSIGNMENT = "A2_calculus"
+A1 = "A1_linear_algebra"
+HONEST = {ASSIGNMENT: 13, A1: 16}  # what an honest right submission earns
 MARK = "ATTACK:"  # attack cells print "ATTACK: what happened", read back from the graded notebook
 OUTSIDE = Path("/var/tmp/course-attack-outside")  # nothing may appear here (not /tmp: private)
+SECRET = Path("/var/tmp/course-attack-secret")  # a file elsewhere on the machine, for links to it
+SECRET_TEXT = "SECRET-OF-THE-GRADING-MACHINE"
+HIDDEN_MARK = {ASSIGNMENT: "tanh", A1: "BEGIN HIDDEN"}  # in the hidden tests only, never in the release
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,13 @@ class Attack:
     files: dict[str, str] = field(default_factory=dict)  # written beside the notebook
     edit: Callable | None = None  # changes the notebook in place
     raw: bytes | None = None  # the notebook file's whole content, instead of a notebook
+    assignment: str = ASSIGNMENT
+    links: dict[str, str] = field(default_factory=dict)  # name -> target ({course} = the course folder)
+    hard_links: dict[str, str] = field(default_factory=dict)  # name -> a file, relative to the course
+    fifos: tuple[str, ...] = ()
+    late_cell: str = ""  # code run after the last cell
+    answers: dict[str, str] = field(default_factory=dict)  # solution grade id -> the student's code
+    refused: bool = False  # the submission cannot be graded: reported as failed, by name
 
 
 def _test_cells(nb):
@@ -224,10 +238,197 @@ def attacks(port: int = 9) -> list[Attack]:
         Attack("renamed-tests", "nbgrader metadata: grade ids renamed", "wrong", edit=_rename_tests),
         Attack("inflated-points", "nbgrader metadata: points and checksums edited", "wrong",
                edit=_inflate_points),
-        Attack("corrupt-json", "corrupted JSON", "wrong", raw=b'{"cells": [ {"cell_type": '),
-        Attack("empty-file", "an empty file", "wrong", raw=b""),
+        Attack("corrupt-json", "corrupted JSON", "wrong", raw=b'{"cells": [ {"cell_type": ', refused=True),
+        Attack("empty-file", "an empty file", "wrong", raw=b"", refused=True),
         Attack("not-a-notebook", "a file that is not a notebook", "wrong",
-               raw=b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+               raw=b"\x89PNG\r\n\x1a\n" + b"\0" * 64, refused=True),
+        *link_attacks(),
+        *resource_attacks(),
+        *hidden_test_attacks(),
+        *report_attacks(),
+        *source_check_attacks(),
+    ]
+
+
+SOLUTIONS = f"{{course}}/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+# Runs the reference solution's cells from a notebook beside the submission, if it can read one.
+RUN_SOLUTIONS = _code(f"""
+    import json
+    try:
+        cells = json.load(open('solutions.ipynb'))['cells']
+        for cell in cells:
+            if cell['cell_type'] == 'code' and 'BEGIN ' + 'SOLUTION' in ''.join(cell['source']):
+                exec(''.join(cell['source']))
+        print('{MARK} ran the solutions')
+    except Exception as err:
+        print('{MARK} could not read the solutions:', type(err).__name__)""")
+READ_SECRET = _code(f"""
+    try:
+        print('{MARK} read', open('secret.txt').read()[:40])
+    except Exception as err:
+        print('{MARK} could not read secret.txt:', type(err).__name__)""")
+
+
+def link_attacks() -> list[Attack]:
+    """Links, hard links and pipes in the submission folder (nbgrader copies through links)."""
+    return [
+        Attack("link-solutions", "link to the source notebook, its solutions run", "wrong", RUN_SOLUTIONS,
+               links={"solutions.ipynb": SOLUTIONS}),
+        Attack("link-relative", "relative link to the source notebook", "wrong", RUN_SOLUTIONS,
+               links={"solutions.ipynb": f"../../../source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"}),
+        Attack("link-gradebook", "link to the gradebook", "wrong",
+               links={"gradebook.db": "{course}/gradebook.db"}),
+        Attack("link-outside", f"link to {SECRET} (a file elsewhere)", "wrong", READ_SECRET,
+               links={"secret.txt": str(SECRET)}),
+        Attack("link-folder", "link to the course folder", "wrong", _code(f"""
+            import os
+            try:
+                print('{MARK} listed', len(os.listdir('course/source')), 'assignments')
+            except OSError as err:
+                print('{MARK} could not list course/source:', type(err).__name__)"""),
+               links={"course": "{course}"}),
+        Attack("link-notebook", "the notebook itself a link to the source notebook", "wrong",
+               links={f"{ASSIGNMENT}.ipynb": SOLUTIONS}, refused=True),
+        Attack("hard-link-solutions", "hard link to the source notebook, its solutions run", "wrong",
+               RUN_SOLUTIONS, hard_links={"solutions.ipynb": f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"}),
+        Attack("fifo", "a named pipe beside the notebook", "right", fifos=("pipe",)),
+        Attack("link-dev-zero", "link to /dev/zero", "right", links={"zeros.bin": "/dev/zero"}),
+    ]
+
+
+def resource_attacks() -> list[Attack]:
+    return [
+        Attack("disk-fill", "writes 1 GB into its working folder", "right", _code(f"""
+            written = 0
+            try:
+                for i in range(64):
+                    with open(f'fill{{i}}.bin', 'wb') as f:
+                        f.write(b'x' * 16_000_000)
+                    written += 16
+                print('{MARK} wrote', written, 'MB')
+            except OSError as err:
+                print('{MARK} stopped after', written, 'MB:', err.strerror)""")),
+        Attack("tmp-fill", "writes 1 GB into /tmp", "right", _code(f"""
+            import os, tempfile
+            written = 0
+            try:
+                for i in range(64):
+                    with open(os.path.join(tempfile.gettempdir(), f'fill{{i}}.bin'), 'wb') as f:
+                        f.write(b'x' * 16_000_000)
+                    written += 16
+                print('{MARK} wrote', written, 'MB')
+            except OSError as err:
+                print('{MARK} stopped after', written, 'MB:', err.strerror)
+            finally:
+                for i in range(64):
+                    try:
+                        os.remove(os.path.join(tempfile.gettempdir(), f'fill{{i}}.bin'))
+                    except OSError:
+                        pass""")),
+        Attack("proc-cmdline", "reads /proc/1/cmdline (host paths)", "right", _code(f"""
+            text = open('/proc/1/cmdline', 'rb').read().replace(bytes(1), b' ').decode()
+            print('{MARK} /proc/1/cmdline lists mounts:', '--ro-bind' in text or '--bind' in text)""")),
+    ]
+
+
+# A right central_difference that, when the tests call it, looks at what called it.
+_SPY = """
+import inspect, linecache, sys
+_central_difference = central_difference
+_seen = []
+def central_difference(*args):
+    {body}
+    return _central_difference(*args)
+"""
+
+
+def _spy(name: str, what: str, body: str, *, late: str = "") -> Attack:
+    return Attack(name, what, "right", _code(_SPY.format(body=textwrap.indent(_code(body), "    ").strip())),
+                  late_cell=late)
+
+
+def hidden_test_attacks() -> list[Attack]:
+    """Ways a student's code can see a hidden test's text or inputs, and pass them to feedback."""
+    return [
+        _spy("hidden-linecache", "prints the calling cell's source (frames + linecache)", """
+            frame = sys._getframe(1)
+            while frame is not None:
+                lines = linecache.getlines(frame.f_code.co_filename)
+                if lines:
+                    print(''.join(lines))
+                    break
+                frame = frame.f_back"""),
+        _spy("hidden-inspect", "prints the calling frames' code (inspect.stack)", """
+            for info in inspect.stack(context=40)[1:4]:
+                print(''.join(info.code_context or []))"""),
+        _spy("hidden-history", "prints IPython's In, Out and history", """
+            shell = get_ipython()
+            print(shell.user_ns.get('In', [''])[-1])
+            print(list(shell.history_manager.input_hist_raw)[-1:])"""),
+        _spy("hidden-user-ns", "prints its own arguments", "print(repr(args))"),
+        _spy("hidden-stash", "keeps its arguments and prints them at the end", "_seen.append(repr(args))",
+             late="print(_seen)"),
+        Attack("hidden-return", "returns its arguments as the answer", "wrong", _code("""
+            def central_difference(*args):
+                return repr(args)""")),
+        Attack("hidden-exception-name", "raises an exception named after its arguments", "wrong", _code("""
+            def central_difference(*args):
+                raise type('E' + repr(args).replace(' ', ''), (Exception,), {})()""")),
+    ]
+
+
+def report_attacks() -> list[Attack]:
+    """Malformed records in the check report, written while the tests call the student's code."""
+    return [
+        Attack("report-garbage", "malformed check records (lists as ids, 200,000 '[', bad UTF-8)", "right",
+               _code("""
+            import json, os
+            _central_difference = central_difference
+            def central_difference(*args):
+                path = os.environ.get('COURSE_CHECK_REPORT')
+                if path:
+                    with open(path, 'ab') as report:
+                        record = {'check': ['central_difference'], 'kind': {}, 'case': [0], 'args': 1e400}
+                        report.write(json.dumps(record).encode() + b'\n')
+                        report.write(b'[' * 200_000 + b'\n' + b'\xff\xfe{"check"\n' + b'{"case": [[]]}\n')
+                return _central_difference(*args)""")),
+    ]
+
+
+_A1_ALLOWED = ("def outer_product(a, b):\n    return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))\n")
+
+
+def _outer(name: str, what: str, bypass: str) -> Attack:
+    """An A.1 submission, every answer wrong except outer_product, which uses np.outer in a way
+    a check of the top-level def alone would not see."""
+    return Attack(name, what, "wrong", assignment=A1, answers={"outer_product": _code(bypass)})
+
+
+def source_check_attacks() -> list[Attack]:
+    """A.1's "no @, dot, outer" rule, bypassed by binding the function where a check of top-level
+    definitions does not look."""
+    return [
+        _outer("source-nested-def", "no-np.outer rule: def inside `if True:`", _A1_ALLOWED + """
+            if True:
+                def outer_product(a, b):
+                    return np.outer(a, b)"""),
+        _outer("source-exec", "no-np.outer rule: def through exec", _A1_ALLOWED + """
+            exec("def outer_product(a, b):\\n    return np.outer(a, b)")"""),
+        _outer("source-lambda", "no-np.outer rule: a lambda assigned", _A1_ALLOWED + """
+            outer_product = lambda a, b: np.outer(a, b)"""),
+        _outer("source-globals", "no-np.outer rule: globals()[...]", _A1_ALLOWED + """
+            globals()['outer_product'] = np.outer"""),
+        _outer("source-decorator", "no-np.outer rule: a decorator that swaps the function", """
+            def _swap(f):
+                return np.outer
+            @_swap
+            def outer_product(a, b):
+                return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))"""),
+        _outer("source-helper", "no-np.outer rule: the def calls a helper that uses it", """
+            def _helper(a, b):
+                return np.outer(a, b)
+            def outer_product(a, b):
+                return _helper(a, b)"""),
     ]
 
 
@@ -235,58 +436,83 @@ def attacks(port: int = 9) -> list[Attack]:
 
 
 def build_class(root: Path, chosen: list[Attack]) -> Path:
-    """A course with the honest submissions, a canary, and one student per attack."""
+    """A course with the honest submissions and a canary (for each assignment attacked), and one
+    student per attack."""
     course = create_course(root)
-    nbgrader(course, "generate_assignment", ASSIGNMENT)
-    module = scenario_module(ASSIGNMENT)
-    release = nbformat.read(notebook_path(course, "notebooks", ASSIGNMENT), as_version=4)
-    source = nbformat.read(notebook_path(course, "source", ASSIGNMENT), as_version=4)
-    honest = {s.name: build_submission(release, source, s, module.MISTAKES)
-              for s in module.SCENARIOS if s.name in ("right", "wrong")}
+    SECRET.write_text(SECRET_TEXT)
     scratch = root / "scratch"
     scratch.mkdir()
-    for student, nb in [("honest-right", honest["right"]), ("honest-wrong", honest["wrong"]),
-                        ("canary", honest["right"])]:
-        nbformat.write(nb, scratch / f"{student}.ipynb")
-        place_submission(course, student, ASSIGNMENT, scratch / f"{student}.ipynb")
+    used = sorted({a.assignment for a in chosen} | {ASSIGNMENT})
+    honest: dict[str, dict] = {}
+    for assignment in used:
+        nbgrader(course, "generate_assignment", assignment)
+        module = scenario_module(assignment)
+        release = nbformat.read(notebook_path(course, "notebooks", assignment), as_version=4)
+        source = nbformat.read(notebook_path(course, "source", assignment), as_version=4)
+        honest[assignment] = {s.name: build_submission(release, source, s, module.MISTAKES)
+                              for s in module.SCENARIOS if s.name in ("right", "wrong")}
+        mine = honest[assignment]
+        for student, nb in [("honest-right", mine["right"]), ("honest-wrong", mine["wrong"]),
+                            ("canary", mine["right"])]:
+            nbformat.write(nb, scratch / f"{student}.ipynb")
+            place_submission(course, student, assignment, scratch / f"{student}.ipynb")
     for attack in chosen:
         path = scratch / f"{attack.name}.ipynb"
         if attack.raw is not None:
             path.write_bytes(attack.raw)
         else:
-            nb = copy.deepcopy(honest[attack.honest])
-            if attack.cell:
-                first_test = nb.cells.index(_test_cells(nb)[0])
-                nb.cells.insert(first_test, nbformat.v4.new_code_cell(attack.cell))
-            if attack.edit:
-                attack.edit(nb)
-            nbformat.write(nb, path)
-        place_submission(course, attack.name, ASSIGNMENT, path)
+            nbformat.write(_attacked(copy.deepcopy(honest[attack.assignment][attack.honest]), attack), path)
+        place_submission(course, attack.name, attack.assignment, path)
+        folder = course / "submitted" / attack.name / attack.assignment
         for name, text in attack.files.items():
-            target = course / "submitted" / attack.name / ASSIGNMENT / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+        for name, target in attack.links.items():
+            (folder / name).unlink(missing_ok=True)
+            os.symlink(target.format(course=course), folder / name)
+        for name, target in attack.hard_links.items():
+            os.link(course / target, folder / name)
+        for name in attack.fifos:
+            os.mkfifo(folder / name)
     shutil.rmtree(scratch)
     return course
 
 
+def _attacked(nb, attack: Attack):
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in attack.answers and cell.metadata["nbgrader"].get("solution"):
+            cell.source = attack.answers[grade_id]
+    if attack.cell:
+        first_test = nb.cells.index(_test_cells(nb)[0])
+        nb.cells.insert(first_test, nbformat.v4.new_code_cell(attack.cell))
+    if attack.late_cell:
+        nb.cells.append(nbformat.v4.new_code_cell(attack.late_cell))
+    if attack.edit:
+        attack.edit(nb)
+    return nb
+
+
 def snapshot(course: Path) -> dict[str, str]:
     """Hashes of the files grading must not change: all but its own outputs."""
-    skip = {"autograded", "feedback", ".course-reference"}
+    skip = {"autograded", "feedback", ".course-reference", "quarantine"}
     found = {}
     for path in sorted(course.rglob("*")):
         rel = path.relative_to(course)
-        if path.is_file() and rel.parts[0] not in skip and not rel.name.startswith("gradebook.db") \
-                and not rel.name.endswith(".csv"):
-            found[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        if rel.parts[0] in skip or rel.name.startswith("gradebook.db") or rel.name.endswith(".csv"):
+            continue
+        hard_link = rel.parts[0] == "submitted" and path.is_file() and path.stat().st_nlink > 1
+        if path.is_symlink() or not path.is_file() or hard_link:
+            continue  # links, pipes and hard links in submissions are moved to quarantine/ by design
+        found[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
     # Grading writes the gradebook itself; what must not be in it is the attacker's bytes.
     found["gradebook.db tampered"] = str(b"hacked" in (course / "gradebook.db").read_bytes())
     return found
 
 
-def observations(course: Path, student: str) -> list[str]:
-    """What the attack cell printed, read from the graded notebook."""
-    path = course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+def observations(course: Path, student: str, assignment: str = ASSIGNMENT) -> list[str]:
+    """What the attack cell printed (and the grader's notes), read from the graded notebook."""
+    path = course / "autograded" / student / assignment / f"{assignment}.ipynb"
     try:
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError):
@@ -297,7 +523,32 @@ def observations(course: Path, student: str) -> list[str]:
             for line in str(output.get("text", "")).splitlines():
                 if line.startswith(MARK):
                     seen.append(line[len(MARK):].strip())
+                elif line.startswith("[disk quota exceeded"):
+                    seen.append("disk quota exceeded")
     return seen
+
+
+def leaks(course: Path, student: str, assignment: str = ASSIGNMENT) -> list[str]:
+    """What the student's autograded and feedback folders hold that the student was never given."""
+    found = []
+    for step in ("autograded", "feedback"):
+        folder = course / step / student / assignment
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > 50_000_000:
+                continue
+            data = path.read_bytes()
+            rel = f"{step}/{path.relative_to(folder)}"
+            if b"BEGIN SOLUTION" in data:
+                found.append(f"the solutions in {rel}")
+            if data.startswith(b"SQLite format 3"):
+                found.append(f"a copy of the gradebook in {rel}")
+            if SECRET_TEXT.encode() in data:
+                found.append(f"the outside file in {rel}")
+            if step == "feedback" and path.suffix == ".html" and HIDDEN_MARK[assignment].encode() in data:
+                found.append(f"the hidden tests in {rel}")
+    return found
 
 
 class Listener:
@@ -327,28 +578,32 @@ class Listener:
 # --- grading both ways --------------------------------------------------------------------------
 
 
-def grade_ours(course: Path, *, timeout: int = 10, jobs: int = 2) -> dict[str, float | None]:
+def grade_ours(course: Path, *, timeout: int = 10, jobs: int = 2) -> dict[tuple[str, str], float | None]:
+    """(student, assignment) -> points, graded by course-grade with feedback (None: not graded)."""
     from .batch import GRADED, grade
 
-    summary = grade(course, assignments=[ASSIGNMENT], jobs=jobs, feedback=False,
+    assignments = sorted(p.name for p in (course / "submitted" / "canary").iterdir())
+    summary = grade(course, assignments=assignments, jobs=jobs, feedback=True,
                     extra_config={"Execute": {"timeout": timeout}})
-    return {o.submission.student: total(course, o.submission.student) if o.status == GRADED else None
+    return {(o.submission.student, o.submission.assignment):
+            total(course, o.submission.student, o.submission.assignment) if o.status == GRADED else None
             for o in summary.outcomes}
 
 
-def total(course: Path, student: str) -> float | None:
+def total(course: Path, student: str, assignment: str = ASSIGNMENT) -> float | None:
     """A student's autograded points, or None when nothing was graded."""
-    cells = auto_scores(course, ASSIGNMENT).get(student)
+    cells = auto_scores(course, assignment).get(student)
     return None if cells is None else sum(v or 0 for v in cells.values())
 
 
-def grade_as_shipped(course: Path, students: list[str], listener: Listener, *, timeout: int = 10,
+def grade_as_shipped(course: Path, students: list[tuple[str, str]], listener: Listener, *, timeout: int = 10,
                      wall: int = 120) -> tuple[dict, dict]:
-    """Plain `nbgrader autograde` with nbgrader's own pipeline, one student at a time, each bounded
-    in time and memory so that the worst attacks cannot take the machine down with them.
+    """Plain `nbgrader autograde` and `generate_feedback` with nbgrader's own pipeline, one student
+    at a time, each bounded in time, memory and file size so that the worst attacks cannot take
+    the machine down with them.
 
-    Returns (scores, effects): a score is points, None, or what went wrong; effects are what each
-    student's grading changed (files, the outside file, connections to the listener).
+    Returns (scores, effects) by (student, assignment): a score is points, None, or what went
+    wrong; effects are what each student's grading changed (files, the outside file, connections).
     """
     config = course / "nbgrader_config.py"
     config.write_text("c = get_config()  # noqa: F821\nc.CourseDirectory.course_id = 'd2l-math'\n"
@@ -358,21 +613,23 @@ def grade_as_shipped(course: Path, students: list[str], listener: Listener, *, t
     scores: dict = {}
     effects: dict = {}
     # As shipped, the gradebook attack corrupts the gradebook, and every later run fails: last.
-    for student in sorted(students, key=lambda name: name == "write-gradebook"):
+    for student, assignment in sorted(students, key=lambda key: key[0] == "write-gradebook"):
         watch = Watch(course, listener)
-        command = ["prlimit", f"--as={8 * 2**30}", "--", sys.executable, "-m", "nbgrader", "autograde",
-                   ASSIGNMENT, f"--student={student}", "--force"]
+        limits = ["prlimit", f"--as={8 * 2**30}", f"--fsize={2**30}", "--"]
         try:
-            subprocess.run(command, cwd=course, env=env, capture_output=True, timeout=wall)
+            for step in ("autograde", "generate_feedback"):
+                command = [*limits, sys.executable, "-m", "nbgrader", step, assignment,
+                           f"--student={student}", "--force"]
+                subprocess.run(command, cwd=course, env=env, capture_output=True, timeout=wall)
         except subprocess.TimeoutExpired:
             subprocess.run(["pkill", "-f", f"--student={student}"], check=False)
-            scores[student] = f"hung: stopped after {wall} s"
+            scores[student, assignment] = f"hung: stopped after {wall} s"
         else:
             try:
-                scores[student] = total(course, student)
+                scores[student, assignment] = total(course, student, assignment)
             except Exception as err:  # noqa: BLE001 - an attack may have corrupted the gradebook
-                scores[student] = f"gradebook unreadable afterwards ({type(err).__name__})"
-        effects[student] = watch.done()
+                scores[student, assignment] = f"gradebook unreadable afterwards ({type(err).__name__})"
+        effects[student, assignment] = watch.done()
     return scores, effects
 
 
@@ -398,10 +655,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     listener = Listener()
     chosen = [a for a in attacks(listener.port) if not args.only or a.name in args.only]
-    students = ["honest-right", "honest-wrong", "canary", *[a.name for a in chosen]]
+    assignments = sorted({a.assignment for a in chosen} | {ASSIGNMENT})
+    students = [(s, a) for a in assignments for s in ("honest-right", "honest-wrong", "canary")]
+    students += [(a.name, a.assignment) for a in chosen]
     with tempfile.TemporaryDirectory(prefix="course-attacks-") as tmp:
         ours_course = build_class(Path(tmp) / "ours", chosen)
-        shipped_course = Path(shutil.copytree(ours_course, Path(tmp) / "shipped"))
+        shipped_course = Path(shutil.copytree(ours_course, Path(tmp) / "shipped", symlinks=True))
+        _relink(chosen, ours_course, shipped_course)
         print("grading with nbgrader as shipped, one student at a time …", flush=True)
         started = time.perf_counter()
         shipped, shipped_effects = grade_as_shipped(shipped_course, students, listener)
@@ -413,22 +673,41 @@ def main(argv: list[str] | None = None) -> int:
         whole_run = watch.done()  # a batch: what changed is the whole run's
         ours_seconds = time.perf_counter() - started
         rows = [(attack.what,
-                 _describe(attack, shipped, shipped_effects[attack.name], shipped_course),
+                 _describe(attack, shipped, shipped_effects[attack.name, attack.assignment], shipped_course),
                  _describe(attack, ours, whole_run, ours_course)) for attack in chosen]
-        rows.append(("(the canary, an honest right submission)", _points(shipped.get("canary"), 13),
-                     _points(ours.get("canary"), 13)))
+        for assignment in assignments:
+            rows.append((f"(the canary, an honest right submission of {assignment})",
+                         _points(shipped.get(("canary", assignment)), HONEST[assignment]),
+                         _points(ours.get(("canary", assignment)), HONEST[assignment])))
     listener.close()
+    SECRET.unlink(missing_ok=True)
     width = max(len(r[0]) for r in rows)
     print(f"\n| {'attack':<{width}} | nbgrader as shipped | this project |")
     print(f"|{'-' * (width + 2)}|---|---|")
     for what, as_shipped, this_project in rows:
         print(f"| {what:<{width}} | {as_shipped} | {this_project} |")
-    print(f"\nhonest submissions: right {_points(ours.get('honest-right'), 13)}, "
-          f"wrong {_points(ours.get('honest-wrong'), 0)}; files changed by this project's whole run: "
-          f"{', '.join(whole_run['changed']) or 'none'}")
-    print(f"grading time: nbgrader as shipped {shipped_seconds:.0f} s (one student at a time, hangs "
-          f"stopped after 120 s), this project {ours_seconds:.0f} s (course-grade, 2 workers)")
+    for assignment in assignments:
+        print(f"\nhonest submissions of {assignment}: right "
+              f"{_points(ours.get(('honest-right', assignment)), HONEST[assignment])}, "
+              f"wrong {_points(ours.get(('honest-wrong', assignment)), 0)}")
+    print(f"files changed by this project's whole run: {', '.join(whole_run['changed']) or 'none'}")
+    print(f"grading time (autograde and feedback): nbgrader as shipped {shipped_seconds:.0f} s (one "
+          f"student at a time, hangs stopped after 120 s), this project {ours_seconds:.0f} s "
+          f"(course-grade, 2 workers)")
     return 0
+
+
+def _relink(chosen: list[Attack], ours: Path, shipped: Path) -> None:
+    """Links to {course} point into each course's own folder (copytree kept them pointing at ours)."""
+    for attack in chosen:
+        for name, target in attack.links.items():
+            link = shipped / "submitted" / attack.name / attack.assignment / name
+            link.unlink()
+            os.symlink(target.format(course=shipped), link)
+        for name, target in attack.hard_links.items():
+            link = shipped / "submitted" / attack.name / attack.assignment / name
+            link.unlink()
+            os.link(shipped / target, link)
 
 
 def _points(score, honest) -> str:
@@ -440,10 +719,11 @@ def _points(score, honest) -> str:
 
 
 def _describe(attack: Attack, scores: dict, effects: dict, course: Path) -> str:
-    honest = scores.get(f"honest-{attack.honest}")
-    score = scores.get(attack.name)
+    honest = scores.get((f"honest-{attack.honest}", attack.assignment))
+    score = scores.get((attack.name, attack.assignment))
     text = "not graded, reported as failed" if score is None else _points(score, honest)
-    extra = observations(course, attack.name)
+    extra = observations(course, attack.name, attack.assignment)
+    extra += leaks(course, attack.name, attack.assignment)
     changed = [k.replace(" tampered", "") for k in effects["changed"]]
     if changed:
         extra.append("changed " + ", ".join(changed))

@@ -12,6 +12,7 @@ reported earns nothing.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import json
 from collections import defaultdict
@@ -39,72 +40,140 @@ class Verdict:
                           *shown, *([f"… and {more} more"] if more else [])])
 
 
+UNREADABLE = "reported a record the grader cannot read"
+MAX_PROBLEM_CHARS = 1000  # a problem quotes the student's value; a huge value must not flood the feedback
+
+
 def judge_cell(reference: list[dict], student: list[dict], *, sources: list[str]) -> Verdict:
-    """The verdict on one test cell. ``sources`` are the submitted notebook's code cells, in order."""
-    wanted, got = _keyed(reference), _keyed(student)
-    problems = []
+    """The verdict on one test cell. ``sources`` are the submitted notebook's code cells, in order.
+
+    The student's records may hold anything at all: what cannot be read fails its check, records for
+    checks the reference does not make are ignored, and nothing a record holds makes this raise.
+    """
+    wanted, broken = _keyed(reference)
+    got, _ = _keyed(student)  # a student record without a readable key belongs to no check
+    problems = [f"the reference solution {UNREADABLE}"] * broken
     for key, (ref, *_) in wanted.items():
         mine = got.get(key)
         if not mine:
             problems.append(f"{_label(ref)}: never reported (the cell stopped before reaching it)")
             continue
         for record in mine:
-            problem = _judge_one(ref, record, sources)
+            try:
+                problem = _judge_one(ref, record, sources)
+            except Exception:  # noqa: BLE001 - a record nobody foresaw is a wrong answer, not a crash
+                problem = UNREADABLE
             if problem:
-                problems.append(f"{_label(ref)}: {problem}")
+                problems.append(_short(f"{_label(ref)}: {problem}", MAX_PROBLEM_CHARS))
                 break
     hidden = sum(bool(refs[0].get("hidden")) for refs in wanted.values())
-    return Verdict(passed=bool(wanted) and not problems, checks=len(wanted), problems=problems, hidden=hidden)
+    passed = bool(wanted) and not problems
+    return Verdict(passed=passed, checks=len(wanted) + broken, problems=problems, hidden=hidden)
 
 
-def _keyed(records: list[dict]) -> dict[tuple, list[dict]]:
-    """Records by (check, kind, case, n-th time this check and case appear in the cell)."""
+def _keyed(records: list[dict]) -> tuple[dict[tuple, list[dict]], int]:
+    """Records by (check, kind, case, n-th time this check and case appear in the cell), and how many
+    records had no readable key. Keys are canonical JSON texts: hashable whatever a record holds, and
+    equal only for equal JSON (``0``, ``0.0`` and ``false`` are three cases)."""
     seen: dict[tuple, int] = defaultdict(int)
     keyed: dict[tuple, list[dict]] = defaultdict(list)
+    unreadable = 0
     for record in records:
-        if not isinstance(record, dict):
+        base = _key(record)
+        if base is None:
+            unreadable += 1
             continue
-        base = (record.get("check"), record.get("kind"), record.get("case"))
         keyed[(*base, seen[base])].append(record)
         seen[base] += 1
-    return dict(keyed)
+    return dict(keyed), unreadable
+
+
+def _key(record) -> tuple[str, str, str] | None:
+    if not isinstance(record, dict):
+        return None
+    base = tuple(_canonical(record.get(name)) for name in ("check", "kind", "case"))
+    return None if None in base else base
 
 
 def _label(ref: dict) -> str:
-    case = f"hidden case {ref['case'] + 1}" if ref.get("hidden") else f"case {ref['case'] + 1}"
-    return f"{ref['check']} ({case})" if ref["kind"] != "value" else str(ref["check"])
+    check = _short(str(ref.get("check")), 100)
+    if ref.get("kind") == "value":
+        return check
+    case = ref.get("case")
+    number = case + 1 if isinstance(case, int) and not isinstance(case, bool) else case
+    return f"{check} ({'hidden ' if ref.get('hidden') else ''}case {_short(str(number), 20)})"
 
 
 def _judge_one(ref: dict, record: dict, sources: list[str]) -> str | None:
     """What is wrong with one student record, or None."""
     if ref["kind"] == "source":
         return _judge_source(ref, sources)
-    if _canonical(record.get("args")) != _canonical(ref.get("args")):
+    args, raised = _canonical(record.get("args")), _error_names(record.get("error"))
+    if args is None or raised is None:
+        return UNREADABLE
+    if args != _canonical(ref.get("args")):
         return "reported for other inputs than the test gives"
-    error = record.get("error")
     if ref["kind"] == "raises":
         wanted = ref["expected"]
-        if isinstance(error, list) and wanted in error:
+        if wanted in raised:
             return None
-        if isinstance(error, list) and error:
-            return f"expected {wanted} to be raised, but it raised {error[0]}"
+        if raised:
+            return f"expected {wanted} to be raised, but it raised {_exception_name(raised)}"
         return f"expected {wanted} to be raised, but it returned a value"
-    if error:
-        name = error[0] if isinstance(error, list) and error else "an exception"
-        return f"your code raised {name}"
+    if raised:
+        return f"your code raised {_exception_name(raised)}"
+    expected = decode(ref["expected"])
     try:
+        # decode and compare are written for values a check reports, not for whatever a kernel
+        # writes: what they trip over (no encoded value, an int too big for a float) is a wrong answer.
         value = decode(record.get("value"))
-    except Exception:  # noqa: BLE001 - a malformed record is a wrong answer, not a crash
+        # Blind: the message reaches feedback, and a value the student's code chose could carry
+        # what that code saw of the hidden tests (see HideHiddenTests).
+        mismatch = compare(value, expected, rtol=ref["rtol"], atol=ref["atol"], reveal=not ref.get("hidden"),
+                           blind=True)
+    except Exception:  # noqa: BLE001
         return "reported a value the grader cannot read"
-    mismatch = compare(value, decode(ref["expected"]), rtol=ref["rtol"], atol=ref["atol"],
-                       reveal=not ref.get("hidden"))
     if mismatch is None:
         return None
     return "; ".join(line.strip() for line in mismatch.lines())
 
 
-def _canonical(value) -> str:
-    return json.dumps(value, sort_keys=True)
+def _canonical(value) -> str | None:
+    """``value`` as canonical JSON text, or None if it is not plain JSON data (or too deep, too big)."""
+    try:
+        return json.dumps(value, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _error_names(error) -> list[str] | None:
+    """The names of the exception class and its bases that a record reports ([] if nothing was
+    raised), or None if the field is not a list of strings."""
+    if error is None:
+        return []
+    if isinstance(error, list) and all(isinstance(name, str) for name in error):
+        return error
+    return None
+
+
+# Exception names the feedback may quote: Python's and NumPy's own. A class the student's code
+# defined can have any name, the hidden tests' inputs included.
+KNOWN_EXCEPTIONS = frozenset(
+    [name for name, value in vars(builtins).items()
+     if isinstance(value, type) and issubclass(value, BaseException)]
+    + ["LinAlgError", "AxisError", "ComplexWarning", "CheckFailed"])
+
+
+def _exception_name(raised: list[str]) -> str:
+    """The first name in the raised exception's class hierarchy that the feedback may quote."""
+    for name in raised:
+        if name in KNOWN_EXCEPTIONS:
+            return name if name == raised[0] else f"an exception of its own (a {name})"
+    return "an exception of its own"
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _judge_source(ref: dict, sources: list[str]) -> str | None:

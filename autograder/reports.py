@@ -5,10 +5,13 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
 MAX_RECORDS_BYTES = 5_000_000  # per cell; a kernel that writes more is not reporting checks
+MAX_LINE_BYTES = 1_000_000  # per record: a check reports a few small values
+MAX_DEPTH = 100  # brackets within brackets; a real record nests a few levels, json.loads recurses per level
 
 
 class ReportFile:
@@ -37,15 +40,43 @@ class ReportFile:
             stream.seek(self.offset)
             data = stream.read(MAX_RECORDS_BYTES)
         self.offset = size
-        records = []
-        for line in data.decode("utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                records.append(record)
-        return records
+        return [record for line in data.split(b"\n") if (record := _record(line)) is not None]
+
+
+def _record(line: bytes) -> dict | None:
+    """One line as a check record, or None. The kernel writes what it likes: nothing here raises."""
+    if len(line) > MAX_LINE_BYTES:
+        return None
+    try:
+        text = line.decode("utf-8")  # the check helpers write ASCII
+    except UnicodeDecodeError:
+        return None
+    if _too_deep(text):
+        return None
+    try:
+        record = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON; the check helpers encode it explicitly")
+
+
+# A JSON string, or what is left of one that is never closed. Unrolled, so it matches in linear time.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Whether brackets outside strings nest deeper than MAX_DEPTH; counted, so nothing recurses."""
+    depth = 0
+    for bracket in _BRACKET.finditer(_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
 
 
 def test_cell_id(cell) -> str | None:

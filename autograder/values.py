@@ -18,6 +18,7 @@ CALLABLE = "__callable__"  # a function's qualified name; never called again
 OTHER = "__other__"  # the type name of something we do not transport
 
 _ARRAY_KINDS = "biufcU"  # bool, int, uint, float, complex, unicode
+MAX_ARRAY_BYTES = 100_000_000  # what a decoded array may claim (a dtype such as "<U999999999" would)
 
 
 def encode(value: Any) -> Any:
@@ -71,6 +72,8 @@ def decode(data: Any) -> Any:
         if dtype.kind not in _ARRAY_KINDS:
             raise ValueError(f"refusing to decode an array of dtype {dtype}")
         flat = [decode(x) for x in body["data"]]
+        if dtype.itemsize * len(flat) > MAX_ARRAY_BYTES:
+            raise ValueError(f"refusing to decode {len(flat)} elements of dtype {dtype}")
         return np.array(flat, dtype=dtype).reshape(body["shape"])
     if tag == TUPLE:
         return tuple(decode(x) for x in body)

@@ -250,3 +250,90 @@ def test_a_postgresql_gradebook_gets_the_same_scores(template, tmp_path, postgre
     assert course_grade(["--course", str(course), "--jobs", "2"]) == 0
     scores = auto_scores_at(postgres_url, ASSIGNMENT)
     assert {s: {c: scores[s][c] for c in want} for s, want in expected_scores().items()} == expected_scores()
+
+
+def _plant_links(course: Path, student: str) -> Path:
+    """A link to the solutions, a hard link to them and a pipe in a student's submission."""
+    folder = course / "submitted" / student / ASSIGNMENT
+    solutions = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    os.symlink(solutions, folder / "solutions.ipynb")
+    os.link(solutions, folder / "hard.ipynb")
+    os.mkfifo(folder / "pipe")
+    return folder
+
+
+def _student_files_hold_solutions(course: Path, student: str) -> list[str]:
+    found = []
+    for step in ("autograded", "feedback"):
+        for path in (course / step / student).rglob("*"):
+            if path.is_symlink() or path.name in ("solutions.ipynb", "hard.ipynb", "pipe"):
+                found.append(str(path.relative_to(course)))
+            elif path.is_file() and b"BEGIN SOLUTION" in path.read_bytes():
+                found.append(str(path.relative_to(course)))
+    return found
+
+
+def test_nbgrader_autograde_and_feedback_with_the_course_config_never_copy_through_a_link(course):
+    """Regression: nbgrader's shutil.copy followed links in a submission into autograded/ and
+    feedback/ (solutions, gradebook, any file of the machine), with the grader's rights."""
+    for student in BROKEN:
+        shutil.rmtree(course / "submitted" / student)
+    student = good_students()[0]
+    _plant_links(course, student)
+    log = nbgrader(course, "autograde", ASSIGNMENT, f"--student={student}")
+    log += nbgrader(course, "generate_feedback", ASSIGNMENT, f"--student={student}")
+    assert "Refused in" in log and "solutions.ipynb (a symbolic link to" in log
+    assert "pipe (a named pipe)" in log and "hard.ipynb (a hard link" in log
+    assert _student_files_hold_solutions(course, student) == []
+    kept = sorted(p.name for p in (course / "quarantine" / student / ASSIGNMENT).iterdir())
+    assert kept == ["hard.ipynb", "pipe", "solutions.ipynb"]
+    scores, want = auto_scores(course, ASSIGNMENT)[student], expected_scores()[student]
+    assert {cell: scores[cell] for cell in want} == want
+
+
+def test_course_grade_names_what_it_refused_and_grades_the_rest(course, capsys):
+    student = good_students()[0]
+    _plant_links(course, student)
+    os.symlink(course / "submitted" / good_students()[1], course / "submitted" / "link-to-another")
+    course_grade(["--course", str(course), "--jobs", "2"])
+    out = capsys.readouterr().out
+    assert f"REFUSED in {student}/{ASSIGNMENT}" in out and "hard.ipynb (a hard link" in out
+    assert "FAILED link-to-another/*: refused: submitted/link-to-another is a symbolic link" in out
+    assert _student_files_hold_solutions(course, student) == []
+    scores, want = auto_scores(course, ASSIGNMENT)[student], expected_scores()[student]
+    assert {cell: scores[cell] for cell in want} == want
+
+
+def test_nbgrader_collect_leaves_links_out_and_says_which(tmp_path):
+    exchange = tmp_path / "exchange"
+    course = create_course(tmp_path / "course", exchange=exchange)
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    inbound = exchange / "d2l-math" / "inbound" / f"mallory+{ASSIGNMENT}+2026-12-01 10:00:00.000000 UTC+x"
+    inbound.mkdir(parents=True)
+    shutil.copy(notebook_path(course, "notebooks", ASSIGNMENT), inbound / f"{ASSIGNMENT}.ipynb")
+    (inbound / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+    os.symlink(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", inbound / "solutions.ipynb")
+    os.mkfifo(inbound / "pipe")
+    log = nbgrader(course, "collect", ASSIGNMENT)
+    assert "not collected: solutions.ipynb (a symbolic link to" in log and "pipe (a named pipe)" in log
+    collected = sorted(p.name for p in (course / "submitted" / "mallory" / ASSIGNMENT).iterdir())
+    assert collected == [f"{ASSIGNMENT}.ipynb", "timestamp.txt"]
+
+
+def test_a_second_run_in_the_same_course_is_refused_with_its_own_status(course, capsys):
+    from autograder.course_lock import grading_lock
+
+    with grading_lock(course):
+        status = course_grade(["--course", str(course), "--jobs", "1"])
+    assert status == 3 and f"pid {os.getpid()} on " in capsys.readouterr().err
+
+
+def test_grading_is_refused_where_the_sandbox_cannot_run_unless_turned_off(course, capsys, monkeypatch):
+    from autograder import grade as command
+    from autograder.sandbox import Status
+
+    monkeypatch.setattr(command, "sandbox_status", lambda: Status(False, "bubblewrap failed: no namespaces"))
+    assert course_grade(["--course", str(course), "--jobs", "1"]) == 4
+    err = capsys.readouterr().err
+    assert "grading refused" in err and "no namespaces" in err and "--no-sandbox" in err
+    assert not (course / "autograded").exists()  # nothing ran

@@ -1,7 +1,8 @@
-"""Hostile submissions earn exactly what their honest versions earn, and break nothing else.
+"""Hostile submissions earn exactly what their honest versions earn, and break and reveal nothing.
 
-One class of A.2 submissions (autograder/attacks.py): honest right and wrong answers, a canary,
-and one student per attack, graded once by course-grade with a 10 s cell timeout.
+One class of A.2 and A.1 submissions (autograder/attacks.py): honest right and wrong answers, a
+canary, and one student per attack, graded once by course-grade (with feedback) with a 10 s cell
+timeout.
 """
 
 import shutil
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.sandbox,
               pytest.mark.skipif(not status().sandboxed, reason=f"no sandbox here: {status().reason}")]
 
 ATTACKS = hostile.attacks()
-REFUSED = {"corrupt-json", "empty-file", "not-a-notebook"}  # reported as failed, by name
+ASSIGNMENTS = sorted({a.assignment for a in ATTACKS})
 
 
 @pytest.fixture(scope="module")
@@ -31,23 +32,32 @@ def graded(tmp_path_factory):
     listener.close()
     yield result
     hostile.OUTSIDE.unlink(missing_ok=True)
+    hostile.SECRET.unlink(missing_ok=True)
     shutil.rmtree(course, ignore_errors=True)
 
 
-def test_honest_submissions_score_as_the_demo_says(graded):
-    assert graded["scores"]["honest-right"] == 13
-    assert graded["scores"]["honest-wrong"] == 0
-    assert graded["scores"]["canary"] == 13  # no attack changed another student's grade
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_honest_submissions_score_as_the_demo_says(graded, assignment):
+    scores = graded["scores"]
+    assert scores["honest-right", assignment] == hostile.HONEST[assignment]
+    assert scores["honest-wrong", assignment] == 0
+    assert scores["canary", assignment] == hostile.HONEST[assignment]  # no attack changed another's grade
 
 
-@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.name not in REFUSED], ids=lambda a: a.name)
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if not a.refused], ids=lambda a: a.name)
 def test_an_attack_earns_exactly_its_honest_points(graded, attack):
-    assert graded["scores"][attack.name] == graded["scores"][f"honest-{attack.honest}"]
+    scores = graded["scores"]
+    assert scores[attack.name, attack.assignment] == scores[f"honest-{attack.honest}", attack.assignment]
 
 
-@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.name in REFUSED], ids=lambda a: a.name)
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.refused], ids=lambda a: a.name)
 def test_a_tampered_or_unreadable_file_is_reported_and_earns_nothing(graded, attack):
-    assert graded["scores"][attack.name] is None
+    assert graded["scores"][attack.name, attack.assignment] is None
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
+def test_no_solution_gradebook_outside_file_or_hidden_test_reaches_the_students_folders(graded, attack):
+    assert hostile.leaks(graded["course"], attack.name, attack.assignment) == []
 
 
 def test_nothing_outside_the_graders_own_output_was_written(graded):
@@ -66,9 +76,24 @@ def test_no_connection_left_the_sandbox(graded):
     ("memory-bomb", "MemoryError after"),
     ("fork-bomb", "fork refused after"),
     ("network", "no connection"),
+    ("link-solutions", "could not read the solutions"),
+    ("hard-link-solutions", "could not read the solutions"),
+    ("link-outside", "could not read secret.txt"),
+    ("link-folder", "could not list course/source"),
+    ("disk-fill", "disk quota exceeded"),
+    ("tmp-fill", "stopped after"),
+    ("proc-cmdline", "/proc/1/cmdline lists mounts: False"),
 ])
 def test_the_sandbox_stopped_the_attempt(graded, student, seen):
     assert any(line.startswith(seen) for line in hostile.observations(graded["course"], student))
+
+
+def test_refused_entries_are_kept_in_quarantine_not_in_the_submission(graded):
+    quarantine = graded["course"] / "quarantine"
+    kept = sorted(str(p.relative_to(quarantine)) for p in quarantine.rglob("*") if not p.is_dir())
+    assert f"link-solutions/{hostile.ASSIGNMENT}/solutions.ipynb" in kept
+    assert f"fifo/{hostile.ASSIGNMENT}/pipe" in kept
+    assert f"link-notebook/{hostile.ASSIGNMENT}/{hostile.ASSIGNMENT}.ipynb" in kept
 
 
 def test_a_cell_that_leaves_processes_running_is_followed_by_a_fresh_kernel(graded):
