@@ -352,9 +352,9 @@ def hidden_test_attacks() -> list[Attack]:
     return [
         _spy("hidden-linecache", "prints the calling cell's source (frames + linecache)", """
             frame = sys._getframe(1)
-            while frame is not None:
+            while frame is not None:  # up to the first frame that is a notebook cell, not a module
                 lines = linecache.getlines(frame.f_code.co_filename)
-                if lines:
+                if lines and 'ipykernel' in frame.f_code.co_filename:
                     print(''.join(lines))
                     break
                 frame = frame.f_back"""),
@@ -381,15 +381,16 @@ def report_attacks() -> list[Attack]:
     """Malformed records in the check report, written while the tests call the student's code."""
     return [
         Attack("report-garbage", "malformed check records (lists as ids, 200,000 '[', bad UTF-8)", "right",
-               _code("""
+               _code(r"""
             import json, os
             _central_difference = central_difference
             def central_difference(*args):
                 path = os.environ.get('COURSE_CHECK_REPORT')
                 if path:
                     with open(path, 'ab') as report:
-                        record = {'check': ['central_difference'], 'kind': {}, 'case': [0], 'args': 1e400}
-                        report.write(json.dumps(record).encode() + b'\n')
+                        for record in ({'check': 'central_difference', 'kind': 'call', 'case': [0]},
+                                       {'check': ['central_difference'], 'kind': {}, 'args': 1e400}):
+                            report.write(json.dumps(record).encode() + b'\n')
                         report.write(b'[' * 200_000 + b'\n' + b'\xff\xfe{"check"\n' + b'{"case": [[]]}\n')
                 return _central_difference(*args)""")),
     ]
@@ -652,6 +653,8 @@ class Watch:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="attack names (default: all)")
+    parser.add_argument("--skip-shipped", action="store_true",
+                        help="grade only this project's way (its column of the table)")
     args = parser.parse_args(argv)
     listener = Listener()
     chosen = [a for a in attacks(listener.port) if not args.only or a.name in args.only]
@@ -660,11 +663,14 @@ def main(argv: list[str] | None = None) -> int:
     students += [(a.name, a.assignment) for a in chosen]
     with tempfile.TemporaryDirectory(prefix="course-attacks-") as tmp:
         ours_course = build_class(Path(tmp) / "ours", chosen)
-        shipped_course = Path(shutil.copytree(ours_course, Path(tmp) / "shipped", symlinks=True))
+        pipes = shutil.ignore_patterns(*{name for a in chosen for name in a.fifos})
+        shipped_course = Path(shutil.copytree(ours_course, Path(tmp) / "shipped", symlinks=True,
+                                              ignore=pipes))
         _relink(chosen, ours_course, shipped_course)
         print("grading with nbgrader as shipped, one student at a time …", flush=True)
         started = time.perf_counter()
-        shipped, shipped_effects = grade_as_shipped(shipped_course, students, listener)
+        shipped, shipped_effects = ({}, {key: Watch(shipped_course, listener).done() for key in students}) \
+            if args.skip_shipped else grade_as_shipped(shipped_course, students, listener)
         shipped_seconds = time.perf_counter() - started
         print("grading with this project's set-up (course-grade) …", flush=True)
         started = time.perf_counter()
@@ -698,8 +704,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _relink(chosen: list[Attack], ours: Path, shipped: Path) -> None:
-    """Links to {course} point into each course's own folder (copytree kept them pointing at ours)."""
+    """Links to {course} point into each course's own folder (copytree kept them pointing at ours);
+    hard links and pipes are made again."""
     for attack in chosen:
+        for name in attack.fifos:
+            os.mkfifo(shipped / "submitted" / attack.name / attack.assignment / name)
         for name, target in attack.links.items():
             link = shipped / "submitted" / attack.name / attack.assignment / name
             link.unlink()

@@ -19,7 +19,6 @@ solution reports for the same checks; nothing in this process is trusted.
 
 from __future__ import annotations
 
-import ast
 import inspect
 import json
 import os
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, compare, describe
+from .source_rules import source_problems
 from .values import encode
 
 REPORT_ENV = "COURSE_CHECK_REPORT"
@@ -153,12 +153,17 @@ def check_source_avoids(
     forbidden: Sequence[str],
     hint: str | None = None,
 ) -> None:
-    """Check that ``func``'s source uses none of ``forbidden``.
+    """Check that the code behind ``func`` uses none of ``forbidden``.
 
     ``"@"`` stands for the matrix-multiplication operator; any other entry is a function name,
     caught when it is called (``dot(a, b)``), reached as an attribute (``np.dot``, ``A.dot``) or
     imported (``from numpy import dot``). A variable that happens to share the name does not
     count, and neither do comments or strings: the source is parsed, not searched as text.
+
+    Under IPython the check reads every cell the kernel has run, as the grader reads the notebook
+    (:mod:`autograder.source_rules`): every ``def name`` and whatever it calls must avoid them,
+    and ``name`` must be bound by plain ``def`` statements only. Outside IPython it reads
+    ``func``'s own source. The check name must be the function's name, as in the course's cells.
     """
     __tracebackhide__ = True
     if _grading():
@@ -167,34 +172,36 @@ def check_source_avoids(
         _report(name, kind="source", case=0, args=None, expected=list(forbidden),
                 function=getattr(func, "__name__", name))
         return _reported(name, 1)
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError) as err:
-        raise CheckFailed(_message(name, "", [f"could not read the source of {name}: {err}"],
-                                   None, None, hint, False)) from err
-    found = forbidden_uses(tree, set(forbidden))
-    if found:
-        lines = [f"the code uses {', '.join(found)}, which this exercise asks you to do without"]
-        raise CheckFailed(_message(name, "", lines, None, None, hint, False))
+    history = _kernel_history()
+    if history is not None:
+        checked = name if name.isidentifier() else getattr(func, "__name__", name)
+        labels = [f"In [{i}]" for i in range(len(history))]
+        problems = source_problems(history, checked, forbidden, labels=labels)
+        if problems:
+            # The kernel's history keeps cells as they were when they ran, also since edited ones.
+            problems.append("(this check reads every cell the kernel has run: if you have changed one "
+                            "since, restart the kernel and run all cells)")
+    else:
+        try:
+            source = textwrap.dedent(inspect.getsource(func))
+        except (OSError, TypeError) as err:
+            raise CheckFailed(_message(name, "", [f"could not read the source of {name}: {err}"],
+                                       None, None, hint, False)) from err
+        problems = source_problems([source], func.__name__, forbidden, labels=[f"the source of {name}"])
+    if problems:
+        raise CheckFailed(_message(name, "", problems, None, None, hint, False))
     _passed(name, 1, False)
 
 
-def forbidden_uses(tree: ast.AST, forbidden: set[str]) -> list[str]:
-    """The forbidden names (``"@"`` for the operator) that the parsed code uses, in order."""
-    found: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
-            used = ["@"]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            used = [node.func.id]
-        elif isinstance(node, ast.Attribute):
-            used = [node.attr]
-        elif isinstance(node, ast.ImportFrom):
-            used = [alias.name for alias in node.names]
-        else:
-            continue
-        found.extend(name for name in used if name in forbidden and name not in found)
-    return found
+def _kernel_history() -> list[str] | None:
+    """The cells this IPython kernel has run, in order, as IPython transformed them; None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    manager = getattr(shell, "history_manager", None)
+    return list(manager.input_hist_parsed) if manager is not None else None
 
 
 # --- messages ---------------------------------------------------------------------------------

@@ -11,15 +11,13 @@ reported earns nothing.
 
 from __future__ import annotations
 
-import ast
 import builtins
-import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .checks import forbidden_uses
 from .compare import compare
+from .source_rules import source_problems
 from .values import decode
 
 
@@ -177,53 +175,10 @@ def _short(text: str, limit: int) -> str:
 
 
 def _judge_source(ref: dict, sources: list[str]) -> str | None:
-    """Forbidden names are looked for in the submitted definition, not in what the kernel says."""
-    name = ref["function"]
-    definition = last_definition(sources, name)
-    if definition is None:
-        return f"no `def {name}` found in the notebook (the function must be defined with def)"
-    found = forbidden_uses(definition, set(ref["expected"]))
-    if found:
-        return f"the code uses {', '.join(found)}, which this exercise asks you to do without"
-    return None
-
-
-def last_definition(sources: list[str], name: str) -> ast.FunctionDef | None:
-    """The ``def name`` that is in force after all cells ran, or None if ``name`` was rebound."""
-    found = None
-    for source in sources:
-        tree = _parsed(source)
-        if tree is None:
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-                found = node
-            elif _binds(node, name):
-                found = None
-    return found
-
-
-@functools.lru_cache(maxsize=1024)
-def _parsed(source: str) -> ast.Module | None:
-    """A cell as Python sees it after IPython's transformations (magics), or None if it does not
-    parse. Cached: every source check reads every cell, and most cells are alike across students."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    try:
-        return ast.parse(TransformerManager().transform_cell(source))
-    except SyntaxError:
+    """Forbidden names are looked for in the submitted notebook's code (every cell, read as IPython
+    runs it), not in what the kernel says: :mod:`autograder.source_rules`."""
+    problems = source_problems(sources, ref["function"], ref["expected"])
+    if not problems:
         return None
-
-
-def _binds(node: ast.stmt, name: str) -> bool:
-    targets = []
-    if isinstance(node, ast.Assign):
-        targets = node.targets
-    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-        targets = [node.target]
-    elif isinstance(node, (ast.Import, ast.ImportFrom)):
-        return any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names)
-    elif isinstance(node, ast.ClassDef):
-        return node.name == name
-    return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
-
+    more = len(problems) - 3
+    return "; ".join(problems[:3]) + (f"; … and {more} more" if more > 0 else "")

@@ -95,6 +95,10 @@ class JudgedExecute(RecordsChecks, Execute):
         global _warned_unsandboxed
         state = status()
         if state.sandboxed:
+            if not state.quota and not _warned_unsandboxed:
+                _warned_unsandboxed = True
+                self.log.warning("Kernels have no disk quota (%s): only each file's size is limited.",
+                                 state.quota_reason)
             return
         if SandboxedKernelManager(config=self.config).sandbox:
             self.log.error("%s", refusal(state))

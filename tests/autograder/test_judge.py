@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder.judge import judge_cell, last_definition
+from autograder.judge import judge_cell
 from autograder.values import encode
 
 
@@ -70,6 +70,15 @@ def test_source_checks_read_the_submitted_definition(sources, passed):
     assert judge_cell(reference, student, sources=sources).passed is passed
 
 
-def test_last_definition_follows_the_cells_in_order():
-    assert last_definition(["def f():\n    return 1", "def f():\n    return 2"], "f").body[0].value.value == 2
-    assert last_definition(["def f(): pass", "f = print"], "f") is None
+@pytest.mark.parametrize(("sources", "passed"), [
+    (["def f(a):\n    return np.outer(a, a)", "def f(a):\n    return a"], False),
+    (["def f(a):\n    return a", "if True:\n    def f(a):\n        return np.outer(a, a)"], False),
+    (["def f(a):\n    return a", "f = print"], False),
+    (["def f(a):\n    raise NotImplementedError()", "def f(a):\n    return a * a"], True),
+], ids=["earlier-def", "def-in-if", "rebound", "redefined-honestly"])
+def test_every_def_of_the_function_counts_and_nothing_else_may_bind_it(sources, passed):
+    """Regression: only the last top-level def was read, so a def inside `if True:` after an
+    allowed one earned full points."""
+    reference = [record(kind="source", args=None, expected=["outer"], function="f")]
+    student = [record(kind="source", args=None, value=[], function="f")]
+    assert judge_cell(reference, student, sources=["import numpy as np", *sources]).passed is passed

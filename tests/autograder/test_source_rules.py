@@ -1,0 +1,255 @@
+"""Source checks: the learner's check and the judge read the same cells and agree; no bypass passes."""
+
+import ast
+import builtins
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import autograder.checks as checks
+from autograder.checks import CheckFailed, check_source_avoids
+from autograder.judge import judge_cell
+from autograder.scenarios import a1_linear_algebra
+from autograder.source_rules import source_problems
+from autograder.submissions import RIGHT, build_submission, scenarios
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN = ["outer", "@", "dot", "matmul", "einsum", "tensordot"]
+IMPORTS = "import numpy as np\nfrom autograder.checks import check_source_avoids"
+ALLOWED = "def outer_product(a, b):\n    return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))"
+TEST = f"check_source_avoids('outer_product', outer_product, forbidden={FORBIDDEN})"
+OUTER = "def outer_product(a, b): return np.outer(a, b)"  # what the bypasses slip in
+
+
+def returning(expression: str) -> str:
+    return f"def outer_product(a, b):\n    return {expression}"
+
+
+# Cells placed between the imports and the test cell: each binds outer_product to np.outer, or
+# makes the def call it, in a way a check of the last top-level def alone does not see.
+BYPASSES = {
+    "def-in-if": [ALLOWED, f"if True:\n    {OUTER}"],
+    "def-in-for": [ALLOWED, f"for _ in range(1):\n    {OUTER}"],
+    "def-in-while": [ALLOWED, f"while True:\n    {OUTER}\n    break"],
+    "def-in-with": [ALLOWED, f"with open('x', 'w'):\n    {OUTER}"],
+    "def-in-try": [ALLOWED, f"try:\n    {OUTER}\nexcept Exception:\n    pass"],
+    "earlier-def": [OUTER, ALLOWED],
+    "exec": [ALLOWED, 'exec("def outer_product(a, b):\\n    return np.outer(a, b)")'],
+    "lambda": [ALLOWED, "outer_product = lambda a, b: np.outer(a, b)"],
+    "tuple-target": [ALLOWED, "x, *outer_product = 1, np.outer"],
+    "walrus": [ALLOWED, "(outer_product := np.outer)"],
+    "for-target": [ALLOWED, "for outer_product in [np.outer]:\n    pass"],
+    "import-as-name": [ALLOWED, "from numpy import outer as outer_product"],
+    "class": [ALLOWED, "class outer_product:\n    def __new__(cls, a, b):\n        return np.outer(a, b)"],
+    "global-in-def": [ALLOWED, "def swap():\n    global outer_product\n    outer_product = np.outer\nswap()"],
+    "globals": [ALLOWED, "globals()['outer_product'] = np.outer"],
+    "decorator": ["def _swap(f):\n    return np.outer\n@_swap\ndef outer_product(a, b):\n    return a"],
+    "main-module": [ALLOWED, "import __main__\n__main__.outer_product = np.outer"],
+    "setattr": [ALLOWED, "import math\nsetattr(math, 'outer_product', np.outer)"],
+    "code-object": [ALLOWED, "def _o(a, b):\n    return np.outer(a, b)",
+                    "outer_product.__code__ = _o.__code__"],
+    "helper": ["def helper(a, b):\n    return np.outer(a, b)", returning("helper(a, b)")],
+    "alias": ["f = np.outer", returning("f(a, b)")],
+    "import-alias": ["from numpy import outer as f", returning("f(a, b)")],
+    "default-argument": ["def outer_product(a, b, f=np.outer):\n    return f(a, b)"],
+    "dunder-method": [returning("a.reshape(-1, 1).__matmul__(b.reshape(1, -1))")],
+    "getattr": [returning("getattr(np, 'out' + 'er')(a, b)")],
+    "module-dict": [returning("np.__dict__['outer'](a, b)")],
+    "line-magic": [ALLOWED, "%time outer_product = np.outer"],
+    "timeit-options": [ALLOWED, "%timeit -n 1 -r 1 -q global outer_product; outer_product = np.outer"],
+    "cell-magic": [ALLOWED, "%%capture\nouter_product = np.outer"],
+    "automagic": [ALLOWED, "prun -q outer_product = np.outer"],
+    "magic-expansion": [ALLOWED, "%config X.y = {'glob' + 'als().update(outer_product=np.outer)'}"],
+    "user-ns": [ALLOWED, "get_ipython().user_ns['outer_product'] = np.outer"],
+    "run-cell": [ALLOWED, "get_ipython().run_cell('outer_product = np.outer')"],
+    "unknown-magic": [ALLOWED, "%run make_outer.py"],
+    "frame": [ALLOWED, "import sys\nsys._getframe().f_globals['outer_product'] = np.outer"],
+    "sys-modules": [ALLOWED, "import sys\nsys.modules['__main__'].outer_product = np.outer"],
+    "output-history": ["np.outer", returning("_(a, b)")],
+    "top-level-await": [ALLOWED, "import asyncio\nawait asyncio.sleep(0)\nouter_product = np.outer"],
+    "file-beside-notebook": [ALLOWED, "import make_outer"],
+    "monkeypatched-numpy": ["np.multiply = np.outer", returning("np.multiply(a, b)")],
+    "monkeypatched-alias": ["import numpy\nm = numpy\nm.multiply = numpy.outer",
+                            returning("np.multiply(a, b)")],
+    "stored-argument": ["class Box:\n    pass", "def keep(f):\n    Box.f = f", "keep(np.outer)",
+                        returning("Box.f(a, b)")],
+    "dict-update": ["table = {}", "table.update(f=np.outer)", returning("table['f'](a, b)")],
+    "list-through-alias": ["fs = []", "gs = fs\ngs += [np.outer]", returning("fs[0](a, b)")],
+    "object-array": ["arr = np.empty(1, dtype=object)", "arr.fill(np.outer)", returning("arr[0](a, b)")],
+    "patching-function": ["def patch(m, f):\n    m.multiply = f", "patch(np, np.outer)",
+                          returning("np.multiply(a, b)")],
+    "global-setter": ["def keep(v):\n    global F\n    F = v", "keep(np.outer)", returning("F(a, b)")],
+    "closure-store": ["def make():\n    store = []\n    def put(x):\n        store.append(x)\n"
+                      "    def get():\n        return store[0]\n    return put, get",
+                      "put, get = make()", "put(np.outer)", returning("get()(a, b)")],
+    "exception-argument": ["class E(Exception):\n    pass",
+                           "try:\n    raise E(np.outer)\nexcept E as e:\n    f = e.args[0]",
+                           returning("f(a, b)")],
+    "magic-in-the-def": [returning("get_ipython().run_line_magic('time', 'np.outer(a, b)')")],
+    "pickled-function": ["arr = np.load('f.npy', None, True)", returning("arr[0](a, b)")],
+    "assigned-from-a-factory": ["def make():\n    def inner(a, b):\n        return np.outer(a, b)\n"
+                                "    return inner", "outer_product = make()"],
+}
+
+HONEST = {
+    "broadcasting": [ALLOWED],
+    "loops": ["def outer_product(a, b):\n    out = np.zeros((len(a), len(b)))\n    for i in range(len(a)):\n"
+              "        for j in range(len(b)):\n            out[i, j] = a[i] * b[j]\n    return out"],
+    "comprehension": [returning("np.array([[x * y for y in b] for x in a])")],
+    "redefined-later": ["def outer_product(a, b):\n    raise NotImplementedError()", ALLOWED],
+    "honest-helper": ["def column(a):\n    return np.reshape(a, (-1, 1))",
+                      returning("column(a) * np.reshape(b, (1, -1))")],
+    "variable-named-dot": ["def outer_product(a, b):\n    dot = np.reshape(a, (-1, 1))  # np.outer: no\n"
+                           "    return dot * b"],
+    "other-cells-use-outer": ["print(np.outer([1], [2]), np.ones(2) @ np.ones(2))", ALLOWED],
+    "magics-and-shell": [ALLOWED, "%timeit -n 3 outer_product(np.ones(3), np.ones(2))",
+                         "%%time\nouter_product(np.ones(3), np.ones(2))", "%matplotlib inline", "!ls",
+                         "np.outer?"],
+    "local-list": ["def outer_product(a, b):\n    rows = []\n    for x in a:\n        rows.append(x * b)\n"
+                   "    return np.array(rows)"],
+}
+
+
+def judged(cells: list[str]):
+    reference = [{"check": "outer_product", "kind": "source", "case": 0, "args": None, "value": None,
+                  "error": None, "expected": FORBIDDEN, "rtol": None, "atol": None, "hidden": False,
+                  "function": "outer_product"}]
+    return judge_cell(reference, reference, sources=cells)
+
+
+def learner_message(cells: list[str], monkeypatch) -> str | None:
+    """What the learner's check says, in a kernel whose history is these cells (None: it passed)."""
+    monkeypatch.setattr(checks, "_kernel_history", lambda: ["", *cells])
+    try:
+        check_source_avoids("outer_product", lambda a, b: None, forbidden=FORBIDDEN)
+    except CheckFailed as failure:
+        return str(failure)
+    return None
+
+
+@pytest.mark.parametrize("cells", BYPASSES.values(), ids=BYPASSES.keys())
+def test_every_bypass_fails_for_the_judge_and_the_learner_alike(cells, monkeypatch):
+    """Regression: an allowed top-level def followed by a def inside `if True:` (and the other
+    ways here) earned full points, because the judge read only the last top-level def."""
+    notebook = [IMPORTS, *cells, TEST]
+    verdict = judged(notebook)
+    assert not verdict.passed and verdict.problems
+    # The same reasons, the cells named as the kernel counts them: code cell 3 is In [3].
+    problem = verdict.problems[0].split(": ", 1)[1].split("; ")[0]  # without the check's label
+    first = re.sub(r"code cell (\d+)", r"In [\1]", problem)
+    assert first in learner_message(notebook, monkeypatch)
+
+
+@pytest.mark.parametrize("cells", HONEST.values(), ids=HONEST.keys())
+def test_honest_solutions_pass_for_the_judge_and_the_learner_alike(cells, monkeypatch):
+    notebook = [IMPORTS, *cells, TEST]
+    assert judged(notebook).passed, judged(notebook).problems
+    assert learner_message(notebook, monkeypatch) is None
+
+
+@pytest.mark.parametrize(("cells", "message"), [
+    ([ALLOWED, "outer_product = np.outer"],
+     "outer_product is also bound by an assignment in code cell 3, line 1: define it once with a plain def"),
+    (["def helper(a, b):\n    return np.outer(a, b)", returning("helper(a, b)")],
+     "the code uses outer, which this exercise asks you to do without: np.outer in code cell 2, line 2, "
+     "which outer_product reaches through helper"),
+    ([returning("a @ b")],
+     "the code uses @, which this exercise asks you to do without (code cell 2, line 2)"),
+    ([ALLOWED, "%load_ext autoreload"],
+     "code cell 3, line 1 uses the %load_ext magic, which the grader cannot follow"),
+    (["import numpy as np"], "no `def outer_product` found in the notebook"),
+], ids=["rebound", "through-helper", "operator", "unknown-magic", "no-def"])
+def test_messages_name_what_was_found_and_where(cells, message):
+    problems = source_problems([IMPORTS, *cells, TEST], "outer_product", FORBIDDEN)
+    assert problems[0].startswith(message)
+
+
+def _source_checks(path: Path) -> list[tuple[str, str, list[str]]]:
+    """(function, forbidden) of every check_source_avoids call in a notebook's cells."""
+    found = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code" or "check_source_avoids(" not in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_source_avoids":
+                forbidden = next(k.value for k in node.keywords if k.arg == "forbidden")
+                found.append((path.stem, node.args[1].id, ast.literal_eval(forbidden)))
+    return found
+
+
+def _code_cells(path: Path) -> list[str]:
+    return [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+SOURCES = sorted(ROOT.glob("source/*/*.ipynb"))
+SOURCE_CHECKS = [check for path in SOURCES for check in _source_checks(path)]
+
+
+@pytest.mark.parametrize(("assignment", "function", "forbidden"), SOURCE_CHECKS,
+                         ids=[f"{a}-{f}" for a, f, _ in SOURCE_CHECKS])
+def test_the_reference_solutions_pass_their_source_checks(assignment, function, forbidden):
+    """Solutions, hidden tests, widgets and timing cells of the source notebook included."""
+    cells = _code_cells(ROOT / "source" / assignment / f"{assignment}.ipynb")
+    assert source_problems(cells, function, forbidden) == []
+
+
+@pytest.mark.parametrize("path", [*SOURCES, *sorted(ROOT.glob("notebooks/*/*.ipynb"))],
+                         ids=lambda p: f"{p.parts[-3]}-{p.stem}")
+def test_no_course_cell_trips_a_rule(path):
+    """Every solution function of every notebook, source and release, passes with nothing forbidden:
+    no course cell uses a feature the rules reject, or rebinds a solution's name."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    functions = [node.name for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")
+                 and cell.cell_type == "code" for node in ast.parse(cell.source).body
+                 if isinstance(node, ast.FunctionDef)]
+    assert functions
+    for function in functions:
+        assert source_problems(cells, function, []) == [], function
+
+
+@pytest.mark.parametrize("scenario", scenarios("A1_linear_algebra"), ids=lambda s: s.name)
+def test_a1_submissions_pass_the_source_checks_exactly_where_they_earn_points(scenario):
+    release = nbformat.read(ROOT / "notebooks/A1_linear_algebra/A1_linear_algebra.ipynb", as_version=4)
+    source = nbformat.read(SOURCES[0], as_version=4)
+    submission = build_submission(release, source, scenario, a1_linear_algebra.MISTAKES)
+    cells = [cell.source for cell in submission.cells if cell.cell_type == "code"]
+    for _, function, forbidden in _source_checks(SOURCES[0]):
+        passed = source_problems(cells, function, forbidden) == []
+        if scenario.answer_for(function) == RIGHT:
+            assert passed, function
+        elif function == "matmul_by_definition" and scenario.answer_for(function) == "wrong":
+            assert not passed  # the right numbers, with the @ the exercise rules out
+
+
+@pytest.fixture
+def shell(tmp_path, monkeypatch):
+    """A real IPython shell in this process, its history in memory; what it changes is put back."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    saved = dict(vars(builtins)), sys.modules.get("__main__"), sys.displayhook, sys.excepthook
+    try:
+        yield InteractiveShell.instance(config=config)
+    finally:
+        InteractiveShell.clear_instance()
+        for name in set(vars(builtins)) - set(saved[0]):
+            delattr(builtins, name)
+        sys.modules["__main__"], sys.displayhook, sys.excepthook = saved[1:]
+
+
+def test_the_learner_check_reads_the_real_kernel_history(shell, capsys):
+    for cell in [IMPORTS, ALLOWED, "%timeit -n 1 -r 1 outer_product(np.ones(2), np.ones(2))", TEST]:
+        assert shell.run_cell(cell, store_history=True).success
+    assert "1 check passed" in capsys.readouterr().out
+    shell.run_cell("prun -q outer_product = np.outer", store_history=True)  # automagic: the kernel runs %prun
+    assert shell.user_ns["outer_product"] is shell.user_ns["np"].outer
+    result = shell.run_cell(TEST, store_history=True)
+    assert isinstance(result.error_in_exec, CheckFailed)
+    assert "bound by an assignment in In [5] (%prun)" in str(result.error_in_exec)
