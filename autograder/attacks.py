@@ -255,7 +255,7 @@ SOLUTIONS = f"{{course}}/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 RUN_SOLUTIONS = _code(f"""
     import json
     try:
-        cells = json.load(open('solutions.ipynb'))['cells']
+        cells = json.load(open('solutions.json'))['cells']
         for cell in cells:
             if cell['cell_type'] == 'code' and 'BEGIN ' + 'SOLUTION' in ''.join(cell['source']):
                 exec(''.join(cell['source']))
@@ -273,9 +273,9 @@ def link_attacks() -> list[Attack]:
     """Links, hard links and pipes in the submission folder (nbgrader copies through links)."""
     return [
         Attack("link-solutions", "link to the source notebook, its solutions run", "wrong", RUN_SOLUTIONS,
-               links={"solutions.ipynb": SOLUTIONS}),
+               links={"solutions.json": SOLUTIONS}),
         Attack("link-relative", "relative link to the source notebook", "wrong", RUN_SOLUTIONS,
-               links={"solutions.ipynb": f"../../../source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"}),
+               links={"solutions.json": f"../../../source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"}),
         Attack("link-gradebook", "link to the gradebook", "wrong",
                links={"gradebook.db": "{course}/gradebook.db"}),
         Attack("link-outside", f"link to {SECRET} (a file elsewhere)", "wrong", READ_SECRET,
@@ -290,7 +290,7 @@ def link_attacks() -> list[Attack]:
         Attack("link-notebook", "the notebook itself a link to the source notebook", "wrong",
                links={f"{ASSIGNMENT}.ipynb": SOLUTIONS}, refused=True),
         Attack("hard-link-solutions", "hard link to the source notebook, its solutions run", "wrong",
-               RUN_SOLUTIONS, hard_links={"solutions.ipynb": f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"}),
+               RUN_SOLUTIONS, hard_links={"solutions.json": f"source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"}),
         Attack("fifo", "a named pipe beside the notebook", "right", fifos=("pipe",)),
         Attack("link-dev-zero", "link to /dev/zero", "right", links={"zeros.bin": "/dev/zero"}),
     ]

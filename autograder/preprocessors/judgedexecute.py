@@ -176,6 +176,8 @@ class JudgedExecute(RecordsChecks, Execute):
                 note = (f"[disk quota exceeded: this kernel may write {limit:g} MB in all (working "
                         "folder and /tmp); the grader restarted it]\n")
                 cell.outputs.append(new_output("stream", name="stdout", text=note))
+                self.log.warning("Disk quota exceeded by cell %d of %s; the kernel was restarted", index,
+                                 self.resources.get("metadata", {}).get("path", "the notebook"))
                 self._recover(index)
             elif cell.cell_type == "code" and self._left_processes():
                 # Killed, they stay zombies of the kernel and still count against the process

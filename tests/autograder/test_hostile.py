@@ -91,7 +91,7 @@ def test_the_sandbox_stopped_the_attempt(graded, student, seen):
 def test_refused_entries_are_kept_in_quarantine_not_in_the_submission(graded):
     quarantine = graded["course"] / "quarantine"
     kept = sorted(str(p.relative_to(quarantine)) for p in quarantine.rglob("*") if not p.is_dir())
-    assert f"link-solutions/{hostile.ASSIGNMENT}/solutions.ipynb" in kept
+    assert f"link-solutions/{hostile.ASSIGNMENT}/solutions.json" in kept
     assert f"fifo/{hostile.ASSIGNMENT}/pipe" in kept
     assert f"link-notebook/{hostile.ASSIGNMENT}/{hostile.ASSIGNMENT}.ipynb" in kept
 
