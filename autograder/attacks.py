@@ -60,6 +60,12 @@ class Attack:
     late_cell: str = ""  # code run after the last cell
     answers: dict[str, str] = field(default_factory=dict)  # solution grade id -> the student's code
     refused: bool = False  # the submission cannot be graded: reported as failed, by name
+    tampering: bool = False  # uses what can change the tests' reports: earns what honest wrong earns
+
+    @property
+    def baseline(self) -> str:
+        """The honest student whose points this attack must earn."""
+        return "honest-wrong" if self.tampering else f"honest-{self.honest}"
 
 
 def _test_cells(nb):
@@ -149,7 +155,8 @@ def attacks(port: int = 9) -> list[Attack]:
                 sys.stdout.write('x' * 1_000_000)""")),
         Attack("os-exit", "os._exit(1) in a cell", "right", "import os\nos._exit(1)"),
         Attack("sys-exit", "sys.exit() in a cell", "right", "import sys\nsys.exit(3)"),
-        Attack("crash", "kernel crash (segfault)", "right", "import ctypes\nctypes.string_at(0)"),
+        Attack("crash", "kernel crash (segfault)", "right",
+               "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)"),
         Attack("warning", "right answer that also warns on stderr", "right", _code("""
             import warnings
             _central_difference = central_difference  # the answer just above the first test cell
@@ -247,6 +254,7 @@ def attacks(port: int = 9) -> list[Attack]:
         *hidden_test_attacks(),
         *report_attacks(),
         *source_check_attacks(),
+        *red_team_attacks(),
     ]
 
 
@@ -333,7 +341,7 @@ def resource_attacks() -> list[Attack]:
 
 # A right central_difference that, when the tests call it, looks at what called it.
 _SPY = """
-import inspect, linecache, sys
+{imports}
 _central_difference = central_difference
 _seen = []
 def central_difference(*args):
@@ -342,9 +350,9 @@ def central_difference(*args):
 """
 
 
-def _spy(name: str, what: str, body: str, *, late: str = "") -> Attack:
-    return Attack(name, what, "right", _code(_SPY.format(body=textwrap.indent(_code(body), "    ").strip())),
-                  late_cell=late)
+def _spy(name: str, what: str, body: str, *, imports: str = "", late: str = "", tampering=False) -> Attack:
+    code = _SPY.format(imports=imports, body=textwrap.indent(_code(body), "    ").strip())
+    return Attack(name, what, "right", _code(code), late_cell=late, tampering=tampering)
 
 
 def hidden_test_attacks() -> list[Attack]:
@@ -357,14 +365,14 @@ def hidden_test_attacks() -> list[Attack]:
                 if lines and 'ipykernel' in frame.f_code.co_filename:
                     print(''.join(lines))
                     break
-                frame = frame.f_back"""),
+                frame = frame.f_back""", imports="import linecache, sys", tampering=True),
         _spy("hidden-inspect", "prints the calling frames' code (inspect.stack)", """
             for info in inspect.stack(context=40)[1:4]:
-                print(''.join(info.code_context or []))"""),
+                print(''.join(info.code_context or []))""", imports="import inspect", tampering=True),
         _spy("hidden-history", "prints IPython's In, Out and history", """
             shell = get_ipython()
             print(shell.user_ns.get('In', [''])[-1])
-            print(list(shell.history_manager.input_hist_raw)[-1:])"""),
+            print(list(shell.history_manager.input_hist_raw)[-1:])""", tampering=True),
         _spy("hidden-user-ns", "prints its own arguments", "print(repr(args))"),
         _spy("hidden-stash", "keeps its arguments and prints them at the end", "_seen.append(repr(args))",
              late="print(_seen)"),
@@ -388,7 +396,7 @@ def report_attacks() -> list[Attack]:
                 path = os.environ.get('COURSE_CHECK_REPORT')
                 if path:
                     with open(path, 'ab') as report:
-                        for record in ({'check': 'central_difference', 'kind': 'call', 'case': [0]},
+                        for record in ({'check': 'no_such_check', 'kind': 'call', 'case': [0]},
                                        {'check': ['central_difference'], 'kind': {}, 'args': 1e400}):
                             report.write(json.dumps(record).encode() + b'\n')
                         report.write(b'[' * 200_000 + b'\n' + b'\xff\xfe{"check"\n' + b'{"case": [[]]}\n')
@@ -396,40 +404,90 @@ def report_attacks() -> list[Attack]:
     ]
 
 
+def _malformed_metadata(nb):
+    tests = _test_cells(nb)
+    tests[0].metadata["nbgrader"]["grade_id"] = ["test_central_difference"]
+    tests[1].metadata["nbgrader"] = "oops"
+
+
+def red_team_attacks() -> list[Attack]:
+    """What an independent red team found after the round-two fixes, kept as regressions."""
+    return [
+        Attack("helper-wrapper", "check helpers wrapped to call the real ones with np.outer, np.matmul",
+               "wrong", _code("""
+            from autograder.checks import check_function as _real_check_function
+            _library = {"outer_product": np.multiply.outer, "matmul_by_definition": np.matmul}
+            def check_function(name, func, **kwargs):
+                _real_check_function(name, _library.get(name, func), **kwargs)"""), assignment=A1),
+        Attack("display-update", "hidden inputs written into an earlier cell's display", "right", _code("""
+            from IPython.display import display
+            _handle = display('placeholder', display_id=True)
+            _central_difference = central_difference
+            _seen = []
+            def central_difference(*args):
+                _seen.append(repr(args))
+                _handle.update(' | '.join(_seen))
+                return _central_difference(*args)""")),
+        Attack("display-flood", "25 MB through display updates (past the output limit)", "right", _code("""
+            from IPython.display import display
+            _handles = [display('small', display_id=True) for _ in range(5)]"""),
+               late_cell="for _h in _handles:\n    _h.update('Y' * 5_000_000)"),
+        Attack("exception-channel", "a builtin exception chosen by the hidden input", "wrong", _code("""
+            def central_difference(f, x, h=1e-5):
+                raise {'t': KeyError, 'l': LookupError}.get(str(f)[8:9], ValueError)()""")),
+        Attack("stderr-flood", "writes 20 MB and a fake summary to file descriptor 2", "right", _code("""
+            import os
+            os.write(2, b'\\nSUMMARY: graded 1, failed 0 (FORGED BY STUDENT)\\n')
+            for _ in range(20):
+                os.write(2, b'E' * 1_000_000)""")),
+        Attack("replay-bomb", "a slow cell, then eight cells that kill the kernel", "right",
+               "import time\ntime.sleep(2)", late_cell="import os\nos._exit(1)",
+               edit=lambda nb: nb.cells.extend(copy.deepcopy(nb.cells[-1:]) * 7)),
+        Attack("malformed-message", "a stream message without text (via IPython's kernel)", "wrong",
+               _code("""
+            _k = get_ipython().kernel
+            _k.session.send(_k.iopub_socket, 'stream', {'name': 'stdout'},
+                            parent=_k.get_parent('shell'))""")),
+        Attack("malformed-metadata", "nbgrader metadata a list and a string", "right",
+               edit=_malformed_metadata),
+    ]
+
+
 _A1_ALLOWED = ("def outer_product(a, b):\n    return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))\n")
 
 
-def _outer(name: str, what: str, bypass: str) -> Attack:
+def _outer(name: str, what: str, bypass: str, *, after_allowed: bool = True) -> Attack:
     """An A.1 submission, every answer wrong except outer_product, which uses np.outer in a way
-    a check of the top-level def alone would not see."""
-    return Attack(name, what, "wrong", assignment=A1, answers={"outer_product": _code(bypass)})
+    a check of the top-level def alone would not see (after an allowed def, or alone)."""
+    answer = (_A1_ALLOWED if after_allowed else "") + _code(bypass) + "\n"
+    return Attack(name, what, "wrong", assignment=A1, answers={"outer_product": answer})
 
 
 def source_check_attacks() -> list[Attack]:
     """A.1's "no @, dot, outer" rule, bypassed by binding the function where a check of top-level
     definitions does not look."""
     return [
-        _outer("source-nested-def", "no-np.outer rule: def inside `if True:`", _A1_ALLOWED + """
+        _outer("source-nested-def", "no-np.outer rule: def inside `if True:`", """
             if True:
                 def outer_product(a, b):
                     return np.outer(a, b)"""),
-        _outer("source-exec", "no-np.outer rule: def through exec", _A1_ALLOWED + """
+        _outer("source-exec", "no-np.outer rule: def through exec", """
             exec("def outer_product(a, b):\\n    return np.outer(a, b)")"""),
-        _outer("source-lambda", "no-np.outer rule: a lambda assigned", _A1_ALLOWED + """
+        _outer("source-lambda", "no-np.outer rule: a lambda assigned", """
             outer_product = lambda a, b: np.outer(a, b)"""),
-        _outer("source-globals", "no-np.outer rule: globals()[...]", _A1_ALLOWED + """
+        _outer("source-globals", "no-np.outer rule: globals()[...]", """
             globals()['outer_product'] = np.outer"""),
         _outer("source-decorator", "no-np.outer rule: a decorator that swaps the function", """
             def _swap(f):
                 return np.outer
             @_swap
             def outer_product(a, b):
-                return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))"""),
+                return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))""", after_allowed=False),
         _outer("source-helper", "no-np.outer rule: the def calls a helper that uses it", """
             def _helper(a, b):
                 return np.outer(a, b)
             def outer_product(a, b):
-                return _helper(a, b)"""),
+                return _helper(a, b)""", after_allowed=False),
     ]
 
 
@@ -728,7 +786,7 @@ def _points(score, honest) -> str:
 
 
 def _describe(attack: Attack, scores: dict, effects: dict, course: Path) -> str:
-    honest = scores.get((f"honest-{attack.honest}", attack.assignment))
+    honest = scores.get((attack.baseline, attack.assignment))
     score = scores.get((attack.name, attack.assignment))
     text = "not graded, reported as failed" if score is None else _points(score, honest)
     extra = observations(course, attack.name, attack.assignment)

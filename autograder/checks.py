@@ -35,7 +35,8 @@ from .values import encode
 REPORT_ENV = "COURSE_CHECK_REPORT"
 
 __all__ = [
-    "CheckFailed", "check_function", "check_raises", "check_source_avoids", "check_value", "REPORT_ENV",
+    "CheckFailed", "check_function", "check_raises", "check_same", "check_source_avoids", "check_value",
+    "REPORT_ENV",
 ]
 
 
@@ -62,6 +63,44 @@ def check_value(
     mismatch = compare(actual, expected, rtol=rtol, atol=atol, reveal=not hidden)
     if mismatch:
         raise CheckFailed(_message(name, "", mismatch.lines(), rtol, atol, hint, hidden))
+    _passed(name, 1, hidden)
+
+
+def check_same(
+    name: str,
+    first: Any,
+    second: Any,
+    *,
+    expected: bool = True,
+    hint: str | None = None,
+    hidden: bool = False,
+) -> None:
+    """Check that two values the learner's code returned are equal (``expected=True``) or differ.
+
+    For example, that a function given two generators with the same seed returns the same value.
+    Values are equal when they are of the same kind and match exactly (NaN matches NaN). While
+    grading, both values leave the kernel as they are and the judge compares them: a value whose
+    ``__eq__`` says whatever it likes decides nothing.
+    """
+    __tracebackhide__ = True
+    if not isinstance(expected, bool):
+        raise TypeError(f"{name}: expected must be True (equal) or False (different), "
+                        f"not {type(expected).__name__}")
+    if _grading():
+        _report(name, kind="same", case=0, args=None, value=[first, second], expected=expected,
+                hidden=hidden)
+        return _reported(name, 1)
+    same = compare(second, first, rtol=0, atol=0) is None
+    if same != expected:
+        shown = not hidden
+        if expected:
+            lines = ["the two values differ, but they should be equal",
+                     f"  first:  {describe(first, reveal=shown)}",
+                     f"  second: {describe(second, reveal=shown)}"]
+        else:
+            lines = ["the two values are equal, but they should differ",
+                     f"  both:   {describe(first, reveal=shown)}"]
+        raise CheckFailed(_message(name, "", lines, None, None, hint, hidden))
     _passed(name, 1, hidden)
 
 

@@ -27,11 +27,19 @@ class Verdict:
     checks: int
     problems: list[str] = field(default_factory=list)
     hidden: int = 0  # how many of the checks are hidden ones
+    failed: list[str] = field(default_factory=list)  # the labels of the failed checks, without reasons
 
-    def message(self) -> str:
+    def message(self, *, terse: bool = False) -> str:
+        """The verdict in words; ``terse`` names the failed checks without saying why: any reason
+        (which exception, which kind of value) is a choice the student's code made, and from the
+        first hidden test on that code may have seen the hidden inputs."""
         if self.passed:
             hidden = f" ({self.hidden} of them hidden checks)" if self.hidden else ""
             return f"✔ judged by the grader: all {self.checks} checks match the reference solution{hidden}"
+        if terse:
+            return "\n".join([f"✘ judged by the grader: {len(self.problems)} of {self.checks} checks failed",
+                              *[f"{label}: does not match the reference" for label in self.failed[:5]],
+                              *([f"… and {len(self.failed) - 5} more"] if len(self.failed) > 5 else [])])
         shown = self.problems[:5]
         more = len(self.problems) - len(shown)
         return "\n".join([f"✘ judged by the grader: {len(self.problems)} of {self.checks} checks failed",
@@ -51,10 +59,12 @@ def judge_cell(reference: list[dict], student: list[dict], *, sources: list[str]
     wanted, broken = _keyed(reference)
     got, _ = _keyed(student)  # a student record without a readable key belongs to no check
     problems = [f"the reference solution {UNREADABLE}"] * broken
+    failed = ["the reference solution"] * broken
     for key, (ref, *_) in wanted.items():
         mine = got.get(key)
         if not mine:
             problems.append(f"{_label(ref)}: never reported (the cell stopped before reaching it)")
+            failed.append(_label(ref))
             continue
         for record in mine:
             try:
@@ -63,10 +73,20 @@ def judge_cell(reference: list[dict], student: list[dict], *, sources: list[str]
                 problem = UNREADABLE
             if problem:
                 problems.append(_short(f"{_label(ref)}: {problem}", MAX_PROBLEM_CHARS))
+                failed.append(_label(ref))
                 break
+    # More records of a check than the test makes: something other than the test's own calls wrote
+    # into the report (a forged record placed before the real one would otherwise be judged).
+    known = {key[:2]: refs[0] for key, refs in wanted.items()}
+    extra = {key[:2] for key in got if key not in wanted and key[:2] in known}
+    for pair in sorted(extra):
+        problems.append(f"{_label(known[pair])}: reported more often than the test checks it "
+                        "(records the test did not make)")
+        failed.append(_label(known[pair]))
     hidden = sum(bool(refs[0].get("hidden")) for refs in wanted.values())
     passed = bool(wanted) and not problems
-    return Verdict(passed=passed, checks=len(wanted) + broken, problems=problems, hidden=hidden)
+    return Verdict(passed=passed, checks=len(wanted) + broken, problems=problems, hidden=hidden,
+                   failed=failed)
 
 
 def _keyed(records: list[dict]) -> tuple[dict[tuple, list[dict]], int]:
@@ -104,6 +124,8 @@ def _label(ref: dict) -> str:
 
 def _judge_one(ref: dict, record: dict, sources: list[str]) -> str | None:
     """What is wrong with one student record, or None."""
+    if ref.get("kind") == "same":
+        return _judge_same(ref, record)
     if ref["kind"] == "source":
         return _judge_source(ref, sources)
     args, raised = _canonical(record.get("args")), _error_names(record.get("error"))
@@ -162,6 +184,11 @@ KNOWN_EXCEPTIONS = frozenset(
     + ["LinAlgError", "AxisError", "ComplexWarning", "CheckFailed"])
 
 
+def exception_label(name: str) -> str:
+    """An exception's name as feedback may quote it: Python's and NumPy's own only."""
+    return name if name in KNOWN_EXCEPTIONS else "an exception of its own"
+
+
 def _exception_name(raised: list[str]) -> str:
     """The first name in the raised exception's class hierarchy that the feedback may quote."""
     for name in raised:
@@ -182,3 +209,24 @@ def _judge_source(ref: dict, sources: list[str]) -> str | None:
         return None
     more = len(problems) - 3
     return "; ".join(problems[:3]) + (f"; … and {more} more" if more > 0 else "")
+
+
+def _judge_same(ref: dict, record: dict) -> str | None:
+    """Whether the two values a ``check_same`` reported are equal as the reference says they must be.
+
+    The student's kernel only hands the two values out; equality is decided here, on decoded plain
+    data, so an ``__eq__`` of the student's making has no say. The message quotes neither value.
+    """
+    try:
+        pair = decode(record.get("value"))
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            return UNREADABLE
+        first, second = pair
+        same = compare(second, first, rtol=0, atol=0, blind=True) is None
+    except Exception:  # noqa: BLE001 - whatever the kernel wrote, a wrong answer and never a crash
+        return UNREADABLE
+    if same == ref["expected"]:
+        return None
+    if ref["expected"]:
+        return "the two values differ, but the test expects them to be equal"
+    return "the two values are equal, but the test expects them to differ"

@@ -24,9 +24,9 @@ c.BaseConverter.pre_convert_hook = "autograder.submission_files.pre_convert_hook
 # Autograding: a cell that runs longer than this is stopped and its grade cells score 0.
 c.Execute.timeout = 60
 
-# Sanitizing: nbgrader's steps, with RestoreTestCells before OverwriteCells so that test cells
-# whose metadata a student edited are found and overwritten like the others; test cells a student
-# deleted are added back (nbgrader's own option).
+# Sanitizing: nbgrader's steps, with RestoreTestCells first, so that malformed nbgrader metadata
+# never reaches them and test cells whose metadata a student edited are found and overwritten like
+# the others; test cells a student deleted are added back (nbgrader's own option).
 c.Autograde.sanitize_preprocessors = pipelines.sanitize()
 c.OverwriteCells.add_missing_cells = True
 

@@ -24,7 +24,9 @@ def autograde() -> list[str]:
 
 
 def sanitize() -> list[str]:
-    """nbgrader's sanitize steps with RestoreTestCells just before OverwriteCells."""
+    """nbgrader's sanitize steps with RestoreTestCells first: before nbgrader's own steps read the
+    nbgrader metadata (DeduplicateIds crashes on a malformed one) and before OverwriteCells, so
+    that test cells whose metadata a student edited are found and overwritten like the others."""
     steps = nbgrader_default("sanitize_preprocessors")
-    at = steps.index(OVERWRITE_CELLS)
-    return [*steps[:at], "autograder.preprocessors.RestoreTestCells", *steps[at:]]
+    assert OVERWRITE_CELLS in steps, "nbgrader's sanitize steps no longer overwrite cells"
+    return ["autograder.preprocessors.RestoreTestCells", *steps]

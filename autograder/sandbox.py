@@ -144,8 +144,23 @@ def _quota_possible() -> tuple[bool, str]:
 
 
 def sweep_stale_runtimes() -> int:
-    """Unmount and remove kernel folders whose grading process died (killed with SIGKILL, say)."""
+    """Stop the kernels, unmount and remove the folders of grading processes that died (killed
+    with SIGKILL, say); return how many folders."""
     top = Path(tempfile.gettempdir())
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        marker = cmdline.find(b"/course-kernel-")
+        if marker < 0 or b"autograder.sandbox_kernel" not in cmdline:
+            continue
+        owner = cmdline[marker + len(b"/course-kernel-"):].split(b"-", 1)[0]
+        if owner.isdigit() and not Path(f"/proc/{int(owner)}").exists():
+            try:
+                os.kill(int(proc.name), signal.SIGKILL)
+            except OSError:
+                pass
     removed = 0
     for outer in top.glob("course-kernel-*-*"):
         pid = outer.name.split("-")[2]
@@ -284,6 +299,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         """Start the kernel; bubblewrap reads its options from a pipe, so that they never show in
         the sandbox's /proc/1/cmdline (bubblewrap's own process there) with the host's paths."""
+        # What the kernel writes to its own stdout and stderr (os.write(2, ...) bypasses IPython's
+        # capture) would land in the grader's terminal or log, unbounded: it goes nowhere.
+        kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
         if "{args_fd}" not in kernel_cmd:
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         reading, writing = os.pipe()

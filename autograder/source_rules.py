@@ -21,7 +21,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["forbidden_uses", "source_problems"]
+__all__ = ["forbidden_uses", "integrity_problems", "source_problems"]
 
 # Builtins that run code from strings, reach namespaces, or look attributes up by a computed name.
 DYNAMIC_NAMES = frozenset({
@@ -111,6 +111,109 @@ def source_problems(cells: Sequence[str], name: str, forbidden: Iterable[str], *
         return [*problems, *notebook.problems, *_forbidden_problems(notebook, name, set(forbidden))]
     except RecursionError:
         return ["the code is nested too deeply for the grader to read"]
+
+
+# The names test cells call: a student's code that rebinds them decides its own checks.
+PROTECTED_NAMES = frozenset({
+    "check_function", "check_value", "check_raises", "check_source_avoids", "check_same", "CheckFailed",
+})
+
+
+def integrity_problems(cells: Sequence[str], *, labels: Sequence[str] | None = None) -> list[tuple[int, str]]:
+    """Ways the student's own cells could change what the test cells report: (cell index, why).
+
+    The test cells run in the student's kernel, so code that runs before them can replace the
+    check helpers, patch the modules they use (``json.dumps``, ``autograder.values.encode``), or
+    reach them through namespaces, frames or IPython's shell. Any of these in a student's cell
+    makes the test cells from that cell on fail: rebinding a check helper's name, importing from
+    the grader's ``autograder`` package, assigning to or deleting an attribute of an imported
+    module, and the dynamic features a source check cannot follow (see ``source_problems``).
+    """
+    labels = tuple(labels) if labels is not None else tuple(f"code cell {i + 1}" for i in range(len(cells)))
+    found: list[tuple[int, str]] = []
+    for index, (text, label) in enumerate(zip(cells, labels, strict=True)):
+        try:
+            problems: list[str] = []
+            codes = _read(text, label, 0, problems)
+            modules: set[str] = set()
+            for code in codes:
+                for node in ast.walk(code.tree):
+                    if isinstance(node, (ast.Import, ast.ImportFrom)):
+                        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                            [alias.name for alias in node.names]
+                        if _genuine_helpers(node):
+                            continue  # the release's own import line, as a student may retype it
+                        if any(n == "autograder" or n.startswith("autograder.") for n in names):
+                            problems.append(f"{code.place(node)} imports the grader's own code (autograder)")
+                        modules |= set(_statement_binds(node))
+            for code in codes:
+                for name, how, node in _name_bindings(code.tree):
+                    if name in PROTECTED_NAMES and not _genuine_helpers(node):
+                        problems.append(f"{code.place(node)} rebinds {name} ({how}), which the tests use")
+                for node in ast.walk(code.tree):
+                    if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) \
+                            and (root := _root_name(node)) in modules:
+                        problems.append(f"{code.place(node)} changes the module {root} (….{node.attr} = …)")
+                problems.extend(_tampering_problems(code))
+        except RecursionError:
+            problems = [f"{label} is nested too deeply for the grader to read"]
+        found.extend((index, problem) for problem in dict.fromkeys(problems))
+    return found
+
+
+# What can rebind names, patch objects the check helpers use, or reach them through namespaces,
+# frames or IPython's shell. Narrower than what a source check refuses: plain code that only
+# computes (sys.exit, os.fork, sockets, files) changes no check's report.
+TAMPERING_NAMES = frozenset({
+    "exec", "eval", "compile", "globals", "locals", "vars", "setattr", "delattr", "breakpoint",
+})
+TAMPERING_MODULES = frozenset({
+    "ctypes", "gc", "importlib", "inspect", "pickle", "marshal", "dill", "cloudpickle", "code", "codeop",
+    "runpy", "pdb", "bdb", "trace", "imp", "pkgutil", "zipimport", "linecache", "traceback",
+})
+TAMPERING_ATTRIBUTES = frozenset({
+    "modules", "_getframe", "settrace", "setprofile", "addaudithook", "meta_path", "path_hooks",
+    "f_globals", "f_locals", "f_builtins", "f_back", "tb_frame", "gi_frame", "cr_frame", "ag_frame",
+    "user_ns", "user_global_ns", "user_module", "push", "run_cell", "run_code", "ast_transformers",
+    "input_transformers_cleanup", "input_transformers_post", "events", "register_magic_function",
+    "kernel", "shell", "displayhook", "excepthook",
+})
+HARMLESS_DUNDERS = frozenset({"__name__", "__doc__", "__qualname__", "__module__", "__version__", "__file__"})
+
+
+def _tampering_problems(code: _Code) -> Iterator[str]:
+    for node in ast.walk(code.tree):
+        what = None
+        if isinstance(node, ast.Name):
+            if node.id in TAMPERING_NAMES or (_dunder(node.id) and node.id not in HARMLESS_DUNDERS):
+                what = node.id
+            elif node.id == "get_ipython" and id(node) not in code.magic_calls:
+                what = "get_ipython() other than for a magic"
+        elif isinstance(node, ast.Attribute) and id(node) not in code.magic_calls and (
+                node.attr in TAMPERING_ATTRIBUTES
+                or (_dunder(node.attr) and node.attr not in HARMLESS_DUNDERS)):
+            what = f".{node.attr}"
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [alias.name for alias in node.names]
+            for module in modules:
+                if module.split(".")[0] in TAMPERING_MODULES:
+                    what = f"the module {module}"
+        if what:
+            yield f"{code.place(node)} uses {what}, which can change what the tests report"
+
+
+def _root_name(node: ast.AST) -> str | None:
+    """``a`` for ``a.b.c`` (and ``a[0].b``), else None."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _genuine_helpers(node: ast.AST) -> bool:
+    """``from autograder.checks import check_function, …``: the helpers themselves, unrenamed."""
+    return (isinstance(node, ast.ImportFrom) and node.module == "autograder.checks" and not node.level
+            and all(alias.asname is None and alias.name in PROTECTED_NAMES for alias in node.names))
 
 
 # --- reading cells as IPython runs them ------------------------------------------------------------

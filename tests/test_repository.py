@@ -1,5 +1,7 @@
 """Repository conventions: clean notebooks, well-formed exercises, seeded randomness, figures present."""
 
+import ast
+import builtins
 import re
 import subprocess
 from pathlib import Path
@@ -9,6 +11,7 @@ import pytest
 
 from autograder.course import SOURCE, assignments
 from autograder.figures import figure_specs
+from autograder.reports import CHECKS_WITH_EXPECTED
 from autograder.submissions import grade_id, is_solution, scenario_module
 
 REPO = Path(__file__).resolve().parent.parent
@@ -89,3 +92,190 @@ def test_scenarios_cover_every_solution_cell_and_grade_cell(path):
              if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
     assert set(module.MISTAKES) == solutions
     assert module.TESTS == tests
+
+
+# --- hidden expected values never reach the student's kernel ----------------------------------
+#
+# While grading, the student's kernel runs the test cells, hidden tests included, with every
+# check's expected= argument blanked (autograder.reports.without_expected). An answer that the
+# hidden tests first put in a name of their own (`hidden_cases = [(..., -3.75)]`, `w_one = ...`)
+# survives the blanking and sits in the kernel. So inside a hidden region, every name an expected=
+# reads must be bound outside the hidden regions (visible, hence no secret), or be an input: a name
+# the call's args= reads, or one those inputs are built from (a generator, a random matrix).
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def _parse(source: str) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except SyntaxError:  # a cell with IPython syntax (%magic): read it as IPython runs it
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return ast.parse(TransformerManager().transform_cell(source))
+
+
+def _hidden_lines(source: str) -> set[int]:
+    hidden, inside = set(), False
+    for number, line in enumerate(source.splitlines(), start=1):
+        inside = (inside or line.strip() == HIDDEN_BEGIN) and line.strip() != HIDDEN_END
+        if inside:
+            hidden.add(number)
+    return hidden
+
+
+def _statements(tree: ast.AST):
+    """Every statement, nested ones (loop bodies, function bodies) included."""
+    return (node for node in ast.walk(tree) if isinstance(node, ast.stmt))
+
+
+def _loaded(node: ast.AST) -> set[str]:
+    """The free names an expression (or statement) reads: not those its comprehensions and lambdas bind."""
+    loads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    local: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.comprehension):
+            local |= {n.id for n in ast.walk(sub.target) if isinstance(n, ast.Name)}
+        elif isinstance(sub, ast.Lambda):
+            local |= {a.arg for a in ast.walk(sub.args) if isinstance(a, ast.arg)}
+    return loads - local
+
+
+def _flows(statement: ast.stmt) -> list[tuple[set[str], set[str]]]:
+    """(names bound, names their values are computed from) for one statement."""
+    def stored(target):
+        return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+    if isinstance(statement, ast.Assign):
+        return [(set().union(*map(stored, statement.targets)), _loaded(statement.value))]
+    if isinstance(statement, (ast.AugAssign, ast.AnnAssign)) and statement.value is not None:
+        return [(stored(statement.target), _loaded(statement.value) | stored(statement.target))]
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        return [(stored(statement.target), _loaded(statement.iter))]
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return [(stored(item.optional_vars), _loaded(item.context_expr))
+                for item in statement.items if item.optional_vars is not None]
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [({statement.name}, _loaded(statement))]
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return [({(a.asname or a.name).split(".")[0] for a in statement.names}, set())]
+    return []
+
+
+def _bound(tree: ast.AST, lines: set[int], *, inside: bool) -> dict[str, set[str]]:
+    """Names bound by the statements inside (or outside) ``lines``, each with what it is computed from."""
+    flows: dict[str, set[str]] = {}
+    for statement in _statements(tree):
+        if (statement.lineno in lines) == inside:
+            for targets, sources in _flows(statement):
+                for name in targets:
+                    flows.setdefault(name, set()).update(sources)
+    return flows
+
+
+def _expected_arguments(call: ast.Call) -> list[ast.expr]:
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+    if name not in CHECKS_WITH_EXPECTED:
+        return []
+    found = [k.value for k in call.keywords if k.arg == "expected"]
+    position = CHECKS_WITH_EXPECTED[name]
+    if position is not None and len(call.args) > position:
+        found.append(call.args[position])
+    return found
+
+
+def hidden_expected_leaks(cells: list[str], labels: list[str] | None = None) -> list[str]:
+    """Names that a hidden check's expected= reads and that the hidden tests bind only for it, in a
+    notebook's code cells (``labels`` name them in the messages)."""
+    trees = [(_parse(source), _hidden_lines(source)) for source in cells]
+    labels = labels or [f"code cell {i + 1}" for i in range(len(cells))]
+    outside = set(dir(builtins))
+    for tree, lines in trees:
+        outside |= set(_bound(tree, lines, inside=False))
+    problems = []
+    for (tree, lines), label in zip(trees, labels, strict=True):
+        if not lines:
+            continue
+        flows = _bound(tree, lines, inside=True)
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or call.lineno not in lines:
+                continue
+            inputs = set().union(*(_loaded(k.value) for k in call.keywords if k.arg == "args"))
+            frontier = set(inputs)
+            while frontier:  # and whatever the inputs are built from
+                frontier = set().union(*(flows.get(name, set()) for name in frontier)) - inputs
+                inputs |= frontier
+            for expected in _expected_arguments(call):
+                for name in sorted(_loaded(expected)):
+                    if name in flows and name not in inputs:
+                        problems.append(f"{label} line {expected.lineno}: expected= reads {name!r}, bound in "
+                                        "the hidden tests but no input: the kernel sees that answer")
+                    elif name not in flows and name not in outside:
+                        problems.append(f"{label} line {expected.lineno}: expected= reads {name!r}, "
+                                        "bound nowhere")
+    return problems
+
+
+def test_hidden_expected_values_appear_only_inside_expected_arguments(source):
+    """Regression: A.3's test_monte_carlo_integral kept its hidden answers in `hidden_cases`, which the
+    kernel ran, and A.1's test_power_iteration in `q1` and `w_one`."""
+    cells = [c for c in source.cells if c.cell_type == "code"]
+    assert any(HIDDEN_BEGIN in c.source for c in cells)
+    problems = hidden_expected_leaks([c.source for c in cells], [grade_id(c) or c.id for c in cells])
+    assert not problems, "\n".join(problems)
+
+
+OLD_MONTE_CARLO_CELL = """\
+def four_standard_errors(g, a, b, n):
+    x = a + (b - a) * (np.arange(100_000) + 0.5) / 100_000
+    return 4 * (b - a) * np.std(g(x)) / np.sqrt(n)
+
+for seed, (g, a, b, exact) in enumerate([(lambda x: x ** 2, 0.0, 1.0, 1 / 3), (np.sin, 0.0, np.pi, 2.0),
+                                          (np.exp, -1.0, 2.0, np.exp(2) - np.exp(-1))], start=1):
+    check_function("monte_carlo_integral", monte_carlo_integral,
+                   args=[(g, a, b, 10_000, np.random.default_rng(seed))], expected=[exact],
+                   atol=four_standard_errors(g, a, b, 10_000), rtol=0)
+### BEGIN HIDDEN TESTS
+hidden_cases = [(lambda x: x ** 3, -2.0, 1.0, -3.75), (lambda x: 1 / x, 1.0, 4.0, np.log(4.0)),
+                (np.cos, 0.0, 3.0, np.sin(3.0))]
+for seed, (g, a, b, exact) in enumerate(hidden_cases, start=21):
+    check_function("monte_carlo_integral", monte_carlo_integral,
+                   args=[(g, a, b, 20_000, np.random.default_rng(seed))], expected=[exact],
+                   atol=four_standard_errors(g, a, b, 20_000), rtol=0, hidden=True)
+### END HIDDEN TESTS"""
+
+SETUP = "import math\nimport numpy as np\n\ndef f(*args):\n    return 0.0\n\np, M = 0.25, np.eye(2)\n"
+
+
+def hidden(body: str) -> str:
+    return f"{HIDDEN_BEGIN}\n{body}\n{HIDDEN_END}"
+
+
+@pytest.mark.parametrize("cell, leaked", [
+    (OLD_MONTE_CARLO_CELL, "exact"),
+    (hidden("w_one = np.array([3.0, 7.0]) / np.sqrt(58.0)\n"
+            "check_function('f', f, args=[(M,)], expected=[w_one], hidden=True)"), "w_one"),
+    (hidden("def exact(a, b):\n    return b - a\n"
+            "check_function('f', f, args=[(0.0, 1.0)], expected=[exact(0.0, 1.0)], hidden=True)"), "exact"),
+    (hidden("answer = 0.25\ncheck_value('p', p, answer, hidden=True)"), "answer"),
+    (hidden("cases = [(1.0, 2.0)]\nfor x, y in cases:\n"
+            "    check_function('f', f, args=[(x,)], expected=[y], hidden=True)"), "y"),
+    (hidden("check_function('f', f, args=[(1.0,)], expected=[secret], hidden=True)"), "secret"),
+], ids=["old-monte-carlo-cell", "answer-in-a-name", "answer-from-a-hidden-helper",
+        "check-value-positional-expected", "answers-in-the-loop-over-cases", "name-bound-nowhere"])
+def test_a_hidden_answer_kept_outside_expected_is_found(cell, leaked):
+    problems = hidden_expected_leaks([SETUP, cell])
+    assert any(repr(leaked) in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("cell", [
+    hidden("rng = np.random.default_rng(1)\nQ, _ = np.linalg.qr(rng.normal(size=(2, 2)))\nS = Q @ Q.T\n"
+           "check_function('f', f, args=[(S,)], expected=[Q @ Q.T], hidden=True)"),
+    hidden("xs = [1.0, 2.0]\ncheck_function('f', f, args=[(x,) for x in xs],\n"
+           "               expected=[math.exp(x) for x in xs], hidden=True)"),
+    hidden("check_function('f', f, args=[(M,)], expected=[np.trace(M) + p], hidden=True)"),
+    hidden("check_value('p', p, 0.25, hidden=True)\ncheck_same('p', p, p, expected=True, hidden=True)"),
+], ids=["input-and-what-it-is-built-from", "comprehension-over-inputs", "visible-names-and-modules",
+        "constants"])
+def test_hidden_answers_written_in_expected_pass(cell):
+    assert hidden_expected_leaks([SETUP, cell]) == []

@@ -23,6 +23,7 @@ import asyncio
 import copy
 import functools
 import json
+import time
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
@@ -33,13 +34,15 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
-from ..judge import judge_cell
+from ..judge import exception_label, judge_cell
 from ..reference import RecordsChecks, reference_records
 from ..reports import test_cell_id
 from ..sandbox import SandboxedKernelManager, SandboxUnavailable, refusal, status
+from ..source_rules import integrity_problems
 from ..spare_kernel import Launch, SpareKernels
 from ..zmq_polling import install
 from .hidehiddentests import VERDICT, verdict_output
+from .restoretestcells import released_notebook
 
 _warned_unsandboxed = False
 
@@ -67,6 +70,14 @@ class JudgedExecute(RecordsChecks, Execute):
     max_output_bytes = Integer(1_000_000, help="Output kept per cell, in bytes; the rest is dropped.").tag(
         config=True)
 
+    max_restarts = Integer(5, help=(
+        "Restarts after cells that broke the kernel; the cells after the last one allowed are not run "
+        "(each restart runs the cells before it again, so restarts cost time)")).tag(config=True)
+
+    notebook_timeout = Integer(0, help=(
+        "Seconds one notebook may take in all, restarts and replays included; the cells after are not "
+        "run. 0: ten times Execute.timeout.")).tag(config=True)
+
     spare_kernel = Bool(False, help=(
         "Start the next notebook's kernel while this one is graded. course-grade's workers turn "
         "it on. Off by default: formgrader autogrades inside the Jupyter server, where a spare "
@@ -83,6 +94,7 @@ class JudgedExecute(RecordsChecks, Execute):
         self.records: dict[int, list[dict]] = {}
         self._output_bytes: dict[int, int] = {}
         self._broken: set[int] = set()
+        self._restarts, self._started = 0, time.monotonic()
         self._spare_client = None
         super().preprocess(nb, resources, km)
         self._judge(reference)
@@ -159,6 +171,10 @@ class JudgedExecute(RecordsChecks, Execute):
 
     def preprocess_cell(self, cell, resources, index):
         """Execute one cell; if it broke the kernel, fail it alone and go on with a fresh kernel."""
+        spent = self._out_of_budget()
+        if spent and cell.cell_type == "code":
+            cell.outputs = [_error("NotRun", f"not run: the notebook {spent}")]
+            return cell, self.resources
         try:
             cell, _ = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -195,8 +211,20 @@ class JudgedExecute(RecordsChecks, Execute):
         reap = getattr(self.km, "reap_strays", None)
         return bool(reap and reap())
 
+    def _out_of_budget(self) -> str:
+        """Why no more cells are run (too many restarts, or out of time), or ""."""
+        if self._restarts > self.max_restarts:
+            return f"broke the kernel more than {self.max_restarts} times"
+        budget = self.notebook_timeout or 10 * (self.timeout or 60)
+        if time.monotonic() - self._started > budget:
+            return f"ran longer than {budget} s in all"
+        return ""
+
     def _recover(self, index: int) -> None:
+        self._restarts += 1
         self._broken.add(index)
+        if self._out_of_budget():
+            return  # no fresh kernel: nothing more will run
         run_sync(self._async_recover)(index)
 
     async def _async_recover(self, index: int) -> None:
@@ -210,6 +238,19 @@ class JudgedExecute(RecordsChecks, Execute):
                     await self.async_execute_cell(copy.deepcopy(cell), i, store_history=False)
         finally:
             self.replaying = False
+
+    def process_message(self, msg, cell, cell_index):
+        # The kernel can send anything: a message nbclient cannot read is dropped, not a crash.
+        try:
+            return super().process_message(msg, cell, cell_index)
+        except (KeyError, TypeError, AttributeError, ValueError) as err:
+            self.log.debug("dropped a malformed message from the kernel: %r", err)
+            return None
+
+    def _update_display_id(self, display_id, msg):
+        # While grading, an output never changes once its cell is done: an update could carry
+        # into an earlier cell what later code saw (hidden inputs), and past the output limit.
+        return
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(json.dumps(msg.get("content", {}), default=str))
@@ -232,15 +273,26 @@ class JudgedExecute(RecordsChecks, Execute):
                                  timeout=self.timeout or 120)
 
     def _judge(self, reference: dict[str, list[dict]]) -> None:
-        sources = [cell.source for cell in self.nb.cells if cell.cell_type == "code"]
+        codes = [i for i, cell in enumerate(self.nb.cells) if cell.cell_type == "code"]
+        sources = [self.nb.cells[i].source for i in codes]
+        tampered = self._first_tampering(codes)
+        hidden_seen = False
         for index, cell in enumerate(self.nb.cells):
+            hidden_seen |= cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source
             grade_id = test_cell_id(cell)
             if grade_id is None:
                 continue
             verdict = judge_cell(reference.get(grade_id, []), self.records.get(index, []), sources=sources)
+            passed, message = verdict.passed, verdict.message(terse=hidden_seen)
+            if tampered and tampered[0] <= index:
+                passed, message = False, ("✘ judged by the grader: not graded, because the notebook "
+                                          f"changes the grader's tools before this cell — {tampered[1]}")
+            elif passed and (raised := _raised(cell)):
+                passed, message = False, (f"✘ judged by the grader: the cell stopped with {raised}, so "
+                                          "its checks cannot be trusted")
             # Kept for feedback, which shows only the verdict from the first hidden test on.
-            cell.metadata[VERDICT] = {"passed": verdict.passed, "message": verdict.message()}
-            if verdict.passed:
+            cell.metadata[VERDICT] = {"passed": passed, "message": message}
+            if passed:
                 kept = [_as_stdout(o) for o in cell.outputs
                         if o.output_type not in ("error", "execute_result")]
                 cell.outputs = [*kept, verdict_output(cell.metadata[VERDICT])]
@@ -248,6 +300,29 @@ class JudgedExecute(RecordsChecks, Execute):
                 # First, so that nbgrader's scoring sees the error before anything else.
                 cell.outputs = [verdict_output(cell.metadata[VERDICT]),
                                 *[o for o in cell.outputs if o.output_type != "execute_result"]]
+
+    def _first_tampering(self, codes: list[int]) -> tuple[int, str] | None:
+        """The first of the student's own cells that could change what test cells report, and how.
+
+        The student's own cells are those that are neither test cells nor exactly as released."""
+        try:
+            released = {c.source for c in released_notebook(self.config, self.resources).cells
+                        if c.cell_type == "code"}
+        except (OSError, ValueError, KeyError):
+            released = set()
+        own = [i for i in codes
+               if not test_cell_id(self.nb.cells[i]) and self.nb.cells[i].source not in released]
+        found = integrity_problems([self.nb.cells[i].source for i in own],
+                                   labels=[f"code cell {codes.index(i) + 1}" for i in own])
+        return (own[found[0][0]], found[0][1]) if found else None
+
+
+def _raised(cell) -> str:
+    """The exception a test cell stopped with (a check helper never raises while grading), or ""."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return exception_label(str(output.get("ename", "")))
+    return ""
 
 
 def _error(name: str, message: str):

@@ -25,13 +25,20 @@ class RestoreTestCells(NbGraderPreprocessor):
     """Give test cells back their released type and metadata; strip metadata no release cell has."""
 
     def preprocess(self, nb, resources):
-        released = self._release(resources)
+        released = released_notebook(self.config, resources)
         known = {cell.metadata["nbgrader"].get("grade_id"): cell for cell in released.cells
                  if "nbgrader" in cell.metadata}
         for cell in nb.cells:
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if "nbgrader" not in cell.get("metadata", {}):
+            if not isinstance(cell.get("metadata"), dict):
+                cell.metadata = {}
+            if "nbgrader" not in cell.metadata:
                 continue
+            if not _well_formed(cell.metadata["nbgrader"]):
+                # nbgrader's own steps would crash on it (a list as a grade id, say).
+                self.log.warning("Cell with malformed nbgrader metadata is treated as the student's own")
+                del cell.metadata["nbgrader"]
+                continue
+            grade_id = cell.metadata["nbgrader"].get("grade_id")
             original = known.get(grade_id)
             if original is None:
                 self.log.warning("Cell with unknown grade id %r is treated as the student's own", grade_id)
@@ -46,8 +53,21 @@ class RestoreTestCells(NbGraderPreprocessor):
                 cell.setdefault("execution_count", None)
         return nb, resources
 
-    def _release(self, resources):
-        meta = resources["nbgrader"]
-        coursedir = CourseDirectory(config=self.config)
-        folder = Path(coursedir.format_path(coursedir.release_directory, ".", meta["assignment"]))
-        return nbformat.read(folder / f"{meta['notebook']}.ipynb", as_version=4)
+
+def _well_formed(meta) -> bool:
+    """nbgrader metadata of the types nbgrader expects (what a student's edit may have broken)."""
+    if not isinstance(meta, dict):
+        return False
+    flags = ("grade", "solution", "locked", "task")
+    return (isinstance(meta.get("grade_id", ""), str)
+            and all(isinstance(meta.get(flag, False), bool) for flag in flags)
+            and isinstance(meta.get("points", 0), int | float) and not isinstance(meta.get("points"), bool)
+            and isinstance(meta.get("schema_version", 3), int))
+
+
+def released_notebook(config, resources):
+    """The released version of the notebook being converted (notebooks/ASSIGNMENT/NOTEBOOK.ipynb)."""
+    meta = resources["nbgrader"]
+    coursedir = CourseDirectory(config=config)
+    folder = Path(coursedir.format_path(coursedir.release_directory, ".", meta["assignment"]))
+    return nbformat.read(folder / f"{meta['notebook']}.ipynb", as_version=4)

@@ -10,6 +10,7 @@ from autograder.checks import (
     CheckFailed,
     check_function,
     check_raises,
+    check_same,
     check_source_avoids,
     check_value,
 )
@@ -175,3 +176,44 @@ def test_source_check_allows_a_variable_that_shares_a_forbidden_name():
 def test_source_check_catches_an_imported_forbidden_function():
     with pytest.raises(CheckFailed, match="the code uses dot,"):
         check_source_avoids("product", product_with_imported_dot, forbidden=FORBIDDEN)
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), [
+    (1.5, 1.5, True), (np.array([1.0, np.nan]), np.array([1.0, np.nan]), True), ((1, "a"), (1, "a"), True),
+    (1.5, 1.5 + 1e-15, False), (np.array([1.0, 2.0]), np.array([1.0, 2.5]), False), (1, "1", False),
+], ids=["floats", "arrays-with-nan", "tuples", "floats-one-ulp-apart", "arrays", "int-and-str"])
+def test_check_same_passes_when_equality_is_as_expected(first, second, expected, capsys):
+    check_same("pair", first, second, expected=expected)
+    assert "pair: 1 check passed" in capsys.readouterr().out
+
+
+def test_check_same_explains_values_that_differ_or_agree_against_expectations():
+    with pytest.raises(CheckFailed) as info:
+        check_same("same seed", 1.25, 1.5, expected=True, hint="draw from rng")
+    text = str(info.value)
+    assert "differ, but they should be equal" in text and "1.25" in text and "1.5" in text
+    assert "Hint: draw from rng" in text
+    with pytest.raises(CheckFailed, match="equal, but they should differ"):
+        check_same("other seed", 2.0, 2.0, expected=False)
+    with pytest.raises(CheckFailed) as info:
+        check_same("hidden", 7.125, 7.125, expected=False, hidden=True)
+    assert "7.125" not in str(info.value)
+    with pytest.raises(TypeError, match="True .equal. or False"):
+        check_same("pair", 1.0, 1.0, expected=1)
+
+
+def test_check_same_in_grading_mode_reports_both_values_and_decides_nothing(tmp_path, monkeypatch):
+    """Regression: A.3 compared the two estimates in the kernel (`bool(again == once)`), so a float
+    subclass whose __eq__ always says True earned the points."""
+    class AlwaysEqual(float):
+        def __eq__(self, other):
+            return True
+
+        __ne__ = __eq__
+        __hash__ = float.__hash__
+
+    monkeypatch.setenv(REPORT_ENV, str(tmp_path / "checks.jsonl"))
+    check_same("same seed", AlwaysEqual(1.0), AlwaysEqual(2.0), expected=True)
+    (line,) = (tmp_path / "checks.jsonl").read_text().splitlines()
+    report = json.loads(line)
+    assert report["kind"] == "same" and report["value"] == [1.0, 2.0] and report["expected"] is True

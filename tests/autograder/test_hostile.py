@@ -47,7 +47,7 @@ def test_honest_submissions_score_as_the_demo_says(graded, assignment):
 @pytest.mark.parametrize("attack", [a for a in ATTACKS if not a.refused], ids=lambda a: a.name)
 def test_an_attack_earns_exactly_its_honest_points(graded, attack):
     scores = graded["scores"]
-    assert scores[attack.name, attack.assignment] == scores[f"honest-{attack.honest}", attack.assignment]
+    assert scores[attack.name, attack.assignment] == scores[attack.baseline, attack.assignment]
 
 
 @pytest.mark.parametrize("attack", [a for a in ATTACKS if a.refused], ids=lambda a: a.name)
@@ -94,6 +94,30 @@ def test_refused_entries_are_kept_in_quarantine_not_in_the_submission(graded):
     assert f"link-solutions/{hostile.ASSIGNMENT}/solutions.json" in kept
     assert f"fifo/{hostile.ASSIGNMENT}/pipe" in kept
     assert f"link-notebook/{hostile.ASSIGNMENT}/{hostile.ASSIGNMENT}.ipynb" in kept
+
+
+def _graded_notebook(graded, student, assignment=hostile.ASSIGNMENT):
+    return graded["course"] / "autograded" / student / assignment / f"{assignment}.ipynb"
+
+
+def test_display_updates_never_change_an_earlier_output_nor_pass_the_output_limit(graded):
+    """Regression: display handles carried hidden inputs into an earlier cell, and 200 MB past the limit."""
+    path = _graded_notebook(graded, "display-flood")
+    assert path.stat().st_size < 2_000_000
+
+
+def test_a_notebook_that_keeps_killing_its_kernel_stops_being_run_but_keeps_its_points(graded):
+    cells = nbformat.read(_graded_notebook(graded, "replay-bomb"), as_version=4).cells
+    errors = [o.get("evalue", "") for c in cells for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert any(e.startswith("not run: the notebook broke the kernel more than 5 times") for e in errors)
+
+
+def test_a_notebook_that_changes_the_graders_tools_is_told_why_its_tests_fail(graded):
+    cells = nbformat.read(_graded_notebook(graded, "helper-wrapper", hostile.A1), as_version=4).cells
+    verdicts = [c.metadata["course_verdict"]["message"] for c in cells if "course_verdict" in c.metadata]
+    assert verdicts
+    assert all("changes the grader's tools" in v and "autograder" in v for v in verdicts)
 
 
 def test_a_cell_that_leaves_processes_running_is_followed_by_a_fresh_kernel(graded):

@@ -82,3 +82,46 @@ def test_every_def_of_the_function_counts_and_nothing_else_may_bind_it(sources, 
     reference = [record(kind="source", args=None, expected=["outer"], function="f")]
     student = [record(kind="source", args=None, value=[], function="f")]
     assert judge_cell(reference, student, sources=["import numpy as np", *sources]).passed is passed
+
+
+class AlwaysEqual(float):
+    """What a hostile monte_carlo_integral returned: equal to everything, unequal too."""
+
+    def __eq__(self, other):
+        return True
+
+    __ne__ = __eq__
+    __hash__ = float.__hash__
+
+
+def same(value, *, expected=True, check="same seed"):
+    return record(check, kind="same", args=None, value=value, expected=expected, rtol=None, atol=None)
+
+
+@pytest.mark.parametrize(("pair", "expected", "passed"), [
+    ([1.25, 1.25], True, True), ([1.25, 1.5], True, False), ([1.25, 1.5], False, True),
+    ([1.25, 1.25], False, False),
+    ([float("nan"), float("nan")], True, True), ([1, 1.0], True, True), ([1.0, "1.0"], True, False),
+    ([AlwaysEqual(1.0), AlwaysEqual(2.0)], True, False), ([AlwaysEqual(3.0), AlwaysEqual(3.0)], False, False),
+], ids=["equal", "differ", "differ-as-expected", "equal-but-should-differ", "nan-is-nan", "int-and-float",
+        "number-and-string", "eq-always-true-but-equal-expected", "eq-always-true-but-different-expected"])
+def test_check_same_is_decided_by_the_judge_from_plain_values(pair, expected, passed):
+    # The reference's own pair plays no part, only its expected=; the student's record claims the opposite.
+    reference = [same([0.0, 0.0], expected=expected)]
+    verdict = judge_cell(reference, [same(pair, expected=not expected)], sources=[])
+    assert verdict.passed is passed
+    if not passed:
+        message = verdict.message()
+        assert ("expects them to be equal" if expected else "expects them to differ") in message
+        assert "1.25" not in message and "3.0" not in message and "2.0" not in message
+
+
+@pytest.mark.parametrize("value", [
+    1.0, [1.0], [1.0, 2.0, 3.0], {"__tuple__": [1.0]}, {"__ndarray__": "nonsense"}, {"a": 1, "b": 2}, None,
+    "[1.0, 1.0]", [{"__float__": "zero"}, 1.0],
+], ids=["number", "one", "three", "tuple-of-one", "bad-array", "bad-dict", "none", "string", "bad-float"])
+def test_a_malformed_check_same_record_fails_without_raising(value):
+    reference = [same([0.0, 0.0])]
+    student = [{**same(None), "value": value}]
+    verdict = judge_cell(reference, student, sources=[])
+    assert not verdict.passed and "cannot read" in verdict.problems[0]

@@ -13,7 +13,7 @@ import autograder.checks as checks
 from autograder.checks import CheckFailed, check_source_avoids
 from autograder.judge import judge_cell
 from autograder.scenarios import a1_linear_algebra
-from autograder.source_rules import source_problems
+from autograder.source_rules import integrity_problems, source_problems
 from autograder.submissions import RIGHT, build_submission, scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,3 +253,51 @@ def test_the_learner_check_reads_the_real_kernel_history(shell, capsys):
     result = shell.run_cell(TEST, store_history=True)
     assert isinstance(result.error_in_exec, CheckFailed)
     assert "bound by an assignment in In [5] (%prun)" in str(result.error_in_exec)
+
+
+# --- integrity: what a student's own cells may not do before the test cells run ------------------
+
+TAMPERING = {
+    "wrapped-helper": "from autograder.checks import check_function as _real\n"
+                      "def check_function(name, func, **kw):\n    _real(name, np.outer, **kw)",
+    "rebound-helper": "check_value = print",
+    "helper-in-a-loop": "for check_raises in [print]:\n    pass",
+    "grader-import": "import autograder.values as v",
+    "patched-module": "import json\njson.dumps = str",
+    "patched-submodule": "import json\njson.encoder.c_make_encoder = None",
+    "exec": "exec('x = 1')",
+    "globals": "globals()['check_value'] = print",
+    "setattr": "import json\nsetattr(json, 'dumps', str)",
+    "frames": "import sys\nsys._getframe(0).f_globals",
+    "sys-modules": "import sys\nsys.modules['json'].dumps = str",
+    "inspect": "import inspect",
+    "gc": "import gc",
+    "dunder": "print.__self__",
+    "ipython-shell": "get_ipython().ast_transformers.append(None)",
+}
+HONEST = {
+    "release-import": "from autograder.checks import check_function, check_raises, check_source_avoids",
+    "sys-exit": "import sys\nsys.exit(0)",
+    "os-calls": "import os\nos.getpid()\nos._exit",
+    "function-name": "def f(x):\n    return x\nprint(f.__name__, f.__doc__)",
+    "numpy": "import numpy as np\nA = np.zeros((2, 2))\nA[0, 0] = 1.0\nA.shape",
+    "magic": "%timeit sum(range(10))",
+    "plotting": "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.set_title('x')",
+}
+
+
+@pytest.mark.parametrize("source", TAMPERING.values(), ids=TAMPERING.keys())
+def test_a_cell_that_could_change_what_the_tests_report_is_named(source):
+    problems = integrity_problems(["x = 1", source])
+    assert problems and problems[0][0] == 1
+
+
+@pytest.mark.parametrize("source", HONEST.values(), ids=HONEST.keys())
+def test_plain_code_that_only_computes_is_not_tampering(source):
+    assert integrity_problems([source]) == []
+
+
+def test_no_cell_of_the_course_notebooks_counts_as_tampering():
+    for path in sorted(Path("notebooks").glob("*/*.ipynb")) + sorted(Path("source").glob("*/*.ipynb")):
+        cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        assert integrity_problems(cells) == [], path
