@@ -212,8 +212,10 @@ def check_source_avoids(
                 function=getattr(func, "__name__", name))
         return _reported(name, 1)
     history = _kernel_history()
+    checked = name if name.isidentifier() else getattr(func, "__name__", name)
+    if history is not None and not (history and "check_source_avoids" in history[-1]):
+        history = None  # this cell was run without being stored (store_history=False): read func itself
     if history is not None:
-        checked = name if name.isidentifier() else getattr(func, "__name__", name)
         labels = [f"In [{i}]" for i in range(len(history))]
         problems = source_problems(history, checked, forbidden, labels=labels)
         if problems:
