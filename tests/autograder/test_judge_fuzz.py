@@ -12,16 +12,11 @@ from autograder.judge import judge_cell
 from autograder.reports import ReportFile
 from autograder.values import encode
 
+from .test_judge import record
+
 RAISED = ["ValueError", "Exception", "BaseException", "object"]
 
 
-def record(check="f", case=0, *, value=None, error=None, expected=None, args=(1.0,), kind="call",
-           rtol=1e-7, atol=1e-9, hidden=False, function=None):
-    """A record as autograder.checks._report writes it (args, value and expected encoded)."""
-    return {"check": check, "kind": kind, "case": case,
-            "args": encode(tuple(args)) if args is not None else None, "value": encode(value),
-            "error": error, "expected": encode(expected), "rtol": rtol, "atol": atol, "hidden": hidden,
-            "function": function}
 
 
 ARRAY_ARGS, ARRAY = (np.array([0.5, 1.0]),), np.array([1.0, 2.0])
