@@ -23,7 +23,8 @@ def holder(tmp_path):
     process.start()
     assert ready.wait(30)
     yield process, done
-    done.set()
+    if process.is_alive():  # a killed waiter would never acknowledge set(): it would hang here
+        done.set()
     process.join(30)
 
 
