@@ -321,33 +321,26 @@ class SandboxedKernelManager(AsyncKernelManager):
             mount_tmpfs(self._runtime, self.disk_limit)  # everything the kernel writes, bounded
             self._quota = True
         self._runtime.chmod(0o1777)
-        self._make_work_dir()
+        self._make_kernel_dirs()
         mpl = self._runtime / "matplotlib"
         mpl.mkdir()
         _copy_font_cache(mpl)
         mpl.chmod(0o777)
-        (self._runtime / "tmp").mkdir(mode=0o1777)
-        (self._runtime / "tmp").chmod(0o1777)
         if self.report_checks:
             self.report = ReportFile(self._runtime / "checks.jsonl")
 
     GRADER_FILES = ("connection.json", "checks.jsonl", "matplotlib")
 
     def _clear_kernel_files(self) -> None:
-        """Remove what a killed kernel wrote (rmtree never follows links), keep the grader's files."""
-        for entry in self._runtime.iterdir():
-            if entry.name in self.GRADER_FILES:
-                continue
+        """Remove what a killed kernel wrote, keep the grader's files (and matplotlib's font list)."""
+        kept = [e for e in self._runtime.iterdir() if e.name not in self.GRADER_FILES]
+        kept += [e for e in (self._runtime / "matplotlib").iterdir() if not e.name.startswith("fontlist-")]
+        for entry in kept:
             if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
+                shutil.rmtree(entry, ignore_errors=True)  # rmtree never follows links
             else:
                 entry.unlink(missing_ok=True)
-        for entry in (self._runtime / "matplotlib").iterdir():
-            if not entry.name.startswith("fontlist-"):
-                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-        self._make_work_dir()
-        (self._runtime / "tmp").mkdir()
-        (self._runtime / "tmp").chmod(0o1777)
+        self._make_kernel_dirs()
 
     def disk_full(self) -> bool:
         """Whether the kernel used up its disk quota (less than 1 MiB left)."""
@@ -359,9 +352,12 @@ class SandboxedKernelManager(AsyncKernelManager):
             return False
         return info.f_bavail * info.f_frsize < 2**20 or info.f_favail < 16
 
-    def _make_work_dir(self) -> None:
+    def _make_kernel_dirs(self) -> None:
+        """The kernel's working folder and its /tmp, empty, writable by the kernel's own user."""
         self.work_dir.mkdir()
         self.work_dir.chmod(0o777)
+        (self._runtime / "tmp").mkdir()
+        (self._runtime / "tmp").chmod(0o1777)
 
     def _remove_runtime(self) -> None:
         if self._runtime is not None:

@@ -83,7 +83,6 @@ def refused_entries(folder: Path) -> list[Refused]:
             why = why_refused(path)
             if why:
                 found.append(Refused(os.path.relpath(path, folder), why))
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
     return found
 
 
@@ -97,11 +96,8 @@ def quarantine(folder: Path, into: Path) -> list[Refused]:
     refused = refused_entries(folder)
     for entry in refused:
         source = folder if entry.path == "." else folder / entry.path
-        target = into / (folder.name if entry.path == "." else entry.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        while os.path.lexists(target):  # an earlier run's quarantine: keep both
-            target = target.with_name(target.name + "~")
-        os.rename(source, target)  # moves the link, pipe or name itself, never what it points to
+        relative = Path(entry.path)
+        quarantine_entry(source, into / relative.parent if entry.path != "." else into)
     return refused
 
 
@@ -120,11 +116,12 @@ def quarantine_submission(folder: Path) -> list[Refused]:
 
 
 def quarantine_entry(path: Path, into: Path) -> None:
+    """Move ``path`` into the folder ``into``, keeping an earlier run's entry of the same name."""
     into.mkdir(parents=True, exist_ok=True)
     target = into / path.name
     while os.path.lexists(target):
         target = target.with_name(target.name + "~")
-    os.rename(path, target)
+    os.rename(path, target)  # moves the link, pipe or name itself, never what it points to
 
 
 def pre_convert_hook(*, assignment: str, student: str, notebooks: list[str], **_) -> None:
@@ -204,10 +201,11 @@ def digest_folder(folder: Path, digest: hashlib._Hash) -> None:
     """Add every entry of ``folder`` to ``digest``: names and contents of regular files, and, for
     anything else, what it is (a link's target as text) — nothing is read through a link."""
     folder = Path(folder)
-    if why_refused(folder):
-        digest.update(f"refused folder: {why_refused(folder)}".encode())
+    why = why_refused(folder)
+    if why:
+        digest.update(f"refused folder: {why}".encode())
         return
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder):  # never descends into linked folders
         dirs.sort()
         for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
             path = os.path.join(root, name)
@@ -219,4 +217,3 @@ def digest_folder(folder: Path, digest: hashlib._Hash) -> None:
             with open(open_regular(path), "rb") as stream:
                 for block in iter(lambda: stream.read(1 << 20), b""):  # noqa: B023 - used at once
                     digest.update(block)
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]

@@ -41,7 +41,7 @@ from ..sandbox import SandboxedKernelManager, SandboxUnavailable, refusal, statu
 from ..source_rules import integrity_problems
 from ..spare_kernel import Launch, SpareKernels
 from ..zmq_polling import install
-from .hidehiddentests import VERDICT, verdict_output
+from .hidehiddentests import VERDICT, HideHiddenTests, verdict_output
 from .restoretestcells import released_notebook
 
 _warned_unsandboxed = False
@@ -278,7 +278,7 @@ class JudgedExecute(RecordsChecks, Execute):
         tampered = self._first_tampering(codes)
         hidden_seen = False
         for index, cell in enumerate(self.nb.cells):
-            hidden_seen |= cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source
+            hidden_seen |= cell.cell_type == "code" and HideHiddenTests.begin.default_value in cell.source
             grade_id = test_cell_id(cell)
             if grade_id is None:
                 continue
@@ -310,11 +310,11 @@ class JudgedExecute(RecordsChecks, Execute):
                         if c.cell_type == "code"}
         except (OSError, ValueError, KeyError):
             released = set()
-        own = [i for i in codes
+        own = [(number, i) for number, i in enumerate(codes, start=1)
                if not test_cell_id(self.nb.cells[i]) and self.nb.cells[i].source not in released]
-        found = integrity_problems([self.nb.cells[i].source for i in own],
-                                   labels=[f"code cell {codes.index(i) + 1}" for i in own])
-        return (own[found[0][0]], found[0][1]) if found else None
+        found = integrity_problems([self.nb.cells[i].source for _, i in own],
+                                   labels=[f"code cell {number}" for number, _ in own])
+        return (own[found[0][0]][1], found[0][1]) if found else None
 
 
 def _raised(cell) -> str:

@@ -12,6 +12,7 @@ cell carrying a test cell's grade id gets that test cell's type and metadata bac
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 
 import nbformat
@@ -66,8 +67,15 @@ def _well_formed(meta) -> bool:
 
 
 def released_notebook(config, resources):
-    """The released version of the notebook being converted (notebooks/ASSIGNMENT/NOTEBOOK.ipynb)."""
+    """The released version of the notebook being converted (notebooks/ASSIGNMENT/NOTEBOOK.ipynb),
+    read once per process and release (sanitizing and judging both need it; callers never change it)."""
     meta = resources["nbgrader"]
     coursedir = CourseDirectory(config=config)
     folder = Path(coursedir.format_path(coursedir.release_directory, ".", meta["assignment"]))
-    return nbformat.read(folder / f"{meta['notebook']}.ipynb", as_version=4)
+    path = folder / f"{meta['notebook']}.ipynb"
+    return _read_release(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_release(path: Path, mtime_ns: int):
+    return nbformat.read(path, as_version=4)
