@@ -82,7 +82,7 @@ postgres:
 
 screenshots: $(STAMP) browser
 	rm -rf docs/screenshots
-	COURSE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser -k redraws -q
+	COURSE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser -k "redraws or untouched or partly_right" -q
 
 # Grade every submission in submitted/ (this folder's course), in parallel, then write the CSV.
 grade: $(STAMP)

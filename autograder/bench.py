@@ -1,8 +1,10 @@
-"""`make bench`: how long a learner waits — a whole notebook run, and one widget update.
+"""`make bench`: how long a learner waits — Validate against progress(), a whole notebook run, one
+widget update.
 
 Each figure is a median over repeated runs, printed beside a baseline measured in the same run:
-an empty notebook (the cost of starting a kernel) for the notebook run, and a bare matplotlib line
-plot of the same size for a widget update (the cost of any inline figure).
+nbgrader's Validate for ``progress()``, an empty notebook (the cost of starting a kernel) for the
+notebook run, and a bare matplotlib line plot of the same size for a widget update (the cost of any
+inline figure).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from .course import SOURCE, assignments
+from .course import NOTEBOOKS, SOURCE, assignments
 from .kernel import KernelSession, execute
 
 NOTEBOOK_TARGET_S = 5.0
 UPDATE_TARGET_MS = 50.0
+PROGRESS_TARGET_S = 1.0
 
 # Widgets to time: notebook -> {what: (control, values to cycle through)}.
 WIDGET_CONTROLS = {
@@ -81,6 +84,37 @@ def time_in_kernel(session: KernelSession, statements: list[str]) -> list[float]
     return json.loads(text.split("TIMES", 1)[1])
 
 
+def time_validate(path: Path, repeats: int) -> list[float]:
+    """Seconds nbgrader's Validate (the toolbar button's Validator) takes on ``path``."""
+    from nbgrader.validator import Validator
+
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        Validator().validate(str(path))
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def progress_against_validate(repeats: int) -> bool:
+    """How long a learner waits to know where they stand: Validate re-runs the notebook in a new kernel,
+    ``progress()`` reads the verdicts this kernel already has."""
+    ok = True
+    for assignment in assignments():
+        path = NOTEBOOKS / assignment / f"{assignment}.ipynb"
+        print(f"{assignment}: where do I stand? Validate against progress() (the untouched release)")
+        validate = time_validate(path, repeats)
+        with KernelSession(path.parent) as session:
+            session.run_notebook(path)
+            progress = [t / 1e3 for t in time_in_kernel(session, ["progress()"] * 10)]
+        print(median_line("baseline: nbgrader Validate", validate, "s"))
+        print(median_line("progress()", progress, "s")
+              + f"   {statistics.median(validate) / statistics.median(progress):,.0f}x faster")
+        ok &= statistics.median(progress) <= PROGRESS_TARGET_S
+    print(f"  target: progress() median <= {PROGRESS_TARGET_S:g} s")
+    return ok
+
+
 def median_line(label: str, values: list[float], unit: str) -> str:
     return f"  {label:34s} median {statistics.median(values):8.2f} {unit}   (n={len(values)})"
 
@@ -89,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="notebook runs per measurement")
     args = parser.parse_args(argv)
-    ok = True
+    ok = progress_against_validate(max(1, min(args.repeats, 3)))
     for assignment in assignments():
         path = SOURCE / assignment / f"{assignment}.ipynb"
         print(f"{assignment}: whole notebook, Restart & Run All (nbclient)")

@@ -1,13 +1,20 @@
-"""Check helpers for the notebooks' test cells: explain failures to learners, report values to graders.
+"""Check helpers for the notebooks' test cells: a verdict for learners, values for graders.
 
 A test cell calls, for example::
 
     check_function("central_difference", central_difference,
-                   args=[(np.sin, 0.0), (np.exp, 1.0)], expected=[1.0, np.e], atol=1e-8)
+                   args=[(np.sin, 0.0), (np.exp, 1.0)], expected=[1.0, np.e], atol=1e-8,
+                   label="matches the derivative of sin and exp")
 
-For a learner, a failing check raises :class:`CheckFailed` whose message says what was expected,
-what came back (type, shape, dtype, the first differing element) and a hint. Checks inside hidden
-tests pass ``hidden=True``: their messages describe the expected value but never show it.
+Learning (a notebook run by hand, Run All, Binder), every check adds one line to the cell's verdict
+(:mod:`autograder.verdict`): what it checks, and for the first failing case the call, what was
+expected, what came back (type, shape, dtype, the first differing element). It never raises, so
+Run All reaches the end of the notebook whatever state the exercises are in. Checks inside hidden
+tests pass ``hidden=True``: their messages describe the expected value but never show it. Hints and
+solutions come only when asked for (:mod:`autograder.study`, re-exported here).
+
+Under nbgrader (Validate; autograde without the course's judge) a failing check raises
+:class:`CheckFailed`, so the cell counts as failed: see :mod:`autograder.modes`.
 
 For a grader, when the environment variable named by :data:`REPORT_ENV` holds a file path, every
 check appends one JSON line there with its inputs, the learner's values (or the names of the
@@ -23,25 +30,34 @@ import inspect
 import json
 import os
 import textwrap
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from .compare import DEFAULT_ATOL, DEFAULT_RTOL, compare, describe
+from .compare import DEFAULT_ATOL, DEFAULT_RTOL, compare, describe, plain_repr
+from .modes import REPORT_ENV, STRICT_ENV, mode
 from .source_rules import source_problems
+from .study import hint, progress, solution
 from .values import encode
-
-REPORT_ENV = "COURSE_CHECK_REPORT"
+from .verdict import PASS, CheckResult, show
 
 __all__ = [
     "CheckFailed", "check_function", "check_raises", "check_same", "check_source_avoids", "check_value",
-    "REPORT_ENV",
+    "hint", "progress", "solution", "REPORT_ENV", "STRICT_ENV",
 ]
 
 
 class CheckFailed(AssertionError):
-    """A check found a wrong answer; the message explains what is wrong."""
+    """A check found a wrong answer; the message explains what is wrong.
+
+    IPython shows an exception with ``_render_traceback_`` as the lines it returns: the verdict in
+    words, not a traceback into these helpers (nbgrader's Validate dialog shows the same lines).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return str(self).splitlines()
 
 
 def check_value(
@@ -51,7 +67,7 @@ def check_value(
     *,
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
-    hint: str | None = None,
+    label: str | None = None,
     hidden: bool = False,
 ) -> None:
     """Check one value, such as a variable the exercise asks the learner to compute."""
@@ -60,22 +76,24 @@ def check_value(
         _report(name, kind="value", case=0, args=None, value=actual, expected=expected,
                 rtol=rtol, atol=atol, hidden=hidden)
         return _reported(name, 1)
+    result = CheckResult(name, _label(label, hidden, f"{name} has the expected value"), cases=1)
     mismatch = compare(actual, expected, rtol=rtol, atol=atol, reveal=not hidden)
     if mismatch:
-        raise CheckFailed(_message(name, "", mismatch.lines(), rtol, atol, hint, hidden))
-    _passed(name, 1, hidden)
+        _fail(result, "", mismatch.lines(), _tolerance(mismatch, rtol, atol, hidden))
+    _conclude(result)
 
 
 def check_same(
     name: str,
-    first: Any,
-    second: Any,
+    func: Callable,
     *,
+    args: Sequence[tuple],
     expected: bool = True,
-    hint: str | None = None,
+    label: str | None = None,
     hidden: bool = False,
 ) -> None:
-    """Check that two values the learner's code returned are equal (``expected=True``) or differ.
+    """Check that ``func(*args[0])`` and ``func(*args[1])`` return equal values (``expected=True``)
+    or different ones.
 
     For example, that a function given two generators with the same seed returns the same value.
     Values are equal when they are of the same kind and match exactly (NaN matches NaN). While
@@ -86,22 +104,38 @@ def check_same(
     if not isinstance(expected, bool):
         raise TypeError(f"{name}: expected must be True (equal) or False (different), "
                         f"not {type(expected).__name__}")
-    if _grading():
-        _report(name, kind="same", case=0, args=None, value=[first, second], expected=expected,
-                hidden=hidden)
+    if len(args) != 2:
+        raise ValueError(f"{name}: check_same calls the function twice: give two argument tuples")
+    grading = _grading()
+    default = "gives the same value twice" if expected else "gives two different values"
+    result = CheckResult(name, _label(label, hidden, default), cases=1, func=func)
+    values = []
+    for case_args in args:
+        try:
+            values.append(func(*_copies(_as_tuple(case_args))))
+        except Exception as err:  # the learner's code failed: report and explain
+            if grading:
+                _report(name, kind="same", case=0, error=err, expected=expected, hidden=hidden)
+                return _reported(name, 1)
+            heading = _case_heading(name, func, _as_tuple(case_args), 0, 1, hidden)
+            _fail(result, heading, _raised_lines(err, func), None, not_attempted=_untouched(err, func))
+            return _conclude(result)
+    if grading:
+        _report(name, kind="same", case=0, args=None, value=values, expected=expected, hidden=hidden)
         return _reported(name, 1)
+    first, second = values
     same = compare(second, first, rtol=0, atol=0) is None
     if same != expected:
         shown = not hidden
         if expected:
             lines = ["the two values differ, but they should be equal",
-                     f"  first:  {describe(first, reveal=shown)}",
-                     f"  second: {describe(second, reveal=shown)}"]
+                     f"first:  {describe(first, reveal=shown)}",
+                     f"second: {describe(second, reveal=shown)}"]
         else:
             lines = ["the two values are equal, but they should differ",
-                     f"  both:   {describe(first, reveal=shown)}"]
-        raise CheckFailed(_message(name, "", lines, None, None, hint, hidden))
-    _passed(name, 1, hidden)
+                     f"both:   {describe(first, reveal=shown)}"]
+        _fail(result, "", lines, None)
+    _conclude(result)
 
 
 def check_function(
@@ -112,7 +146,7 @@ def check_function(
     expected: Sequence[Any],
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
-    hint: str | None = None,
+    label: str | None = None,
     hidden: bool = False,
 ) -> None:
     """Call ``func(*args[i])`` for every case ``i`` and check it returns ``expected[i]``."""
@@ -122,9 +156,10 @@ def check_function(
         expected = [None] * len(args)
     if len(args) != len(expected):
         raise ValueError(f"{name}: {len(args)} argument tuples but {len(expected)} expected values")
+    result = CheckResult(name, _label(label, hidden, "returns the expected values" if len(args) > 1
+                                      else "returns the expected value"), cases=len(args), func=func)
     for i, (case_args, want) in enumerate(zip(args, expected, strict=True)):
         case_args = _as_tuple(case_args)
-        heading = _case_heading(name, func, case_args, i, len(args), hidden)
         try:
             got = func(*_copies(case_args))
         except Exception as err:  # the learner's code failed: report and explain
@@ -132,20 +167,20 @@ def check_function(
                 _report(name, kind="call", case=i, args=case_args, error=err, expected=want,
                         rtol=rtol, atol=atol, hidden=hidden)
                 continue
-            failure = CheckFailed(_message(name, heading, _raised_lines(err), rtol, atol, hint, hidden))
-            # A real error keeps its traceback (it shows where the learner's code broke); an
-            # exercise not attempted yet needs none.
-            raise failure from (None if isinstance(err, NotImplementedError) else err)
+            heading = _case_heading(name, func, case_args, i, len(args), hidden)
+            _fail(result, heading, _raised_lines(err, func), None, not_attempted=_untouched(err, func))
+            continue
         if grading:
             _report(name, kind="call", case=i, args=case_args, value=got, expected=want,
                     rtol=rtol, atol=atol, hidden=hidden)
             continue
         mismatch = compare(got, want, rtol=rtol, atol=atol, reveal=not hidden)
         if mismatch:
-            raise CheckFailed(_message(name, heading, mismatch.lines(), rtol, atol, hint, hidden))
+            _fail(result, _case_heading(name, func, case_args, i, len(args), hidden), mismatch.lines(),
+                  _tolerance(mismatch, rtol, atol, hidden))
     if grading:
         return _reported(name, len(args))
-    _passed(name, len(args), hidden)
+    _conclude(result)
 
 
 def check_raises(
@@ -154,12 +189,14 @@ def check_raises(
     *,
     args: Sequence[tuple],
     exception: type[BaseException],
-    hint: str | None = None,
+    label: str | None = None,
     hidden: bool = False,
 ) -> None:
     """Check that ``func(*args[i])`` raises ``exception`` (or a subclass) for every case ``i``."""
     __tracebackhide__ = True
     grading = _grading()
+    result = CheckResult(name, _label(label, hidden, f"raises {exception.__name__} for invalid input"),
+                         cases=len(args), func=func)
     for i, case_args in enumerate(args):
         case_args = _as_tuple(case_args)
         heading = _case_heading(name, func, case_args, i, len(args), hidden)
@@ -172,17 +209,21 @@ def check_raises(
                 continue
             if isinstance(err, exception):
                 continue
-            lines = [f"expected {exception.__name__}, but it raised {type(err).__name__}: {err}"]
-            raise CheckFailed(_message(name, heading, lines, None, None, hint, hidden)) from err
+            if isinstance(err, NotImplementedError):
+                _fail(result, heading, _raised_lines(err, func), None, not_attempted=_untouched(err, func))
+                continue
+            raised = f"expected {exception.__name__}, but it raised {type(err).__name__}: {err}"
+            _fail(result, heading, [raised, *_where(err)], None)
+            continue
         if grading:
             _report(name, kind="raises", case=i, args=case_args, value=got,
                     expected=exception.__name__, hidden=hidden)
             continue
-        lines = [f"expected {exception.__name__} to be raised, but it returned {describe(got)}"]
-        raise CheckFailed(_message(name, heading, lines, None, None, hint, hidden))
+        _fail(result, heading, [f"expected {exception.__name__} to be raised, but it returned "
+                                f"{describe(got, reveal=not hidden)}"], None)
     if grading:
         return _reported(name, len(args))
-    _passed(name, len(args), hidden)
+    _conclude(result)
 
 
 def check_source_avoids(
@@ -190,7 +231,7 @@ def check_source_avoids(
     func: Callable,
     *,
     forbidden: Sequence[str],
-    hint: str | None = None,
+    label: str | None = None,
 ) -> None:
     """Check that the code behind ``func`` uses none of ``forbidden``.
 
@@ -211,6 +252,8 @@ def check_source_avoids(
         _report(name, kind="source", case=0, args=None, expected=list(forbidden),
                 function=getattr(func, "__name__", name))
         return _reported(name, 1)
+    shown = ", ".join("the @ operator" if f == "@" else f for f in forbidden)
+    result = CheckResult(name, label or f"does not use {shown}", cases=1, func=func)
     history = _kernel_history()
     checked = name if name.isidentifier() else getattr(func, "__name__", name)
     if history is not None and not (history and "check_source_avoids" in history[-1]):
@@ -226,12 +269,12 @@ def check_source_avoids(
         try:
             source = textwrap.dedent(inspect.getsource(func))
         except (OSError, TypeError) as err:
-            raise CheckFailed(_message(name, "", [f"could not read the source of {name}: {err}"],
-                                       None, None, hint, False)) from err
-        problems = source_problems([source], func.__name__, forbidden, labels=[f"the source of {name}"])
+            problems = [f"could not read the source of {name}: {err}"]
+        else:
+            problems = source_problems([source], func.__name__, forbidden, labels=[f"the source of {name}"])
     if problems:
-        raise CheckFailed(_message(name, "", problems, None, None, hint, False))
-    _passed(name, 1, False)
+        _fail(result, "", problems, None)
+    _conclude(result)
 
 
 def _kernel_history() -> list[str] | None:
@@ -245,7 +288,41 @@ def _kernel_history() -> list[str] | None:
     return list(manager.input_hist_parsed) if manager is not None else None
 
 
-# --- messages ---------------------------------------------------------------------------------
+# --- verdicts ---------------------------------------------------------------------------------
+
+
+def _label(label: str | None, hidden: bool, default: str) -> str:
+    return label or ("hidden cases" if hidden else default)
+
+
+def _fail(result: CheckResult, heading: str, lines: list[str], tolerance: str | None, *,
+          not_attempted: bool = False) -> None:
+    """Count one failing case; the first one's explanation becomes the check's detail."""
+    first = result.failed == 0
+    result.failed += 1
+    if not_attempted and first:
+        result.not_attempted = True
+    elif not not_attempted:
+        result.not_attempted = False  # a case that ran and failed: the function has been written
+    if first:
+        result.detail = [*([heading] if heading else []), *lines, *([tolerance] if tolerance else [])]
+
+
+def _conclude(result: CheckResult) -> None:
+    """Show the result (learning), or raise when it failed (strict: nbgrader is running the notebook)."""
+    if mode() == "strict":
+        if result.status != PASS:
+            raise CheckFailed(result.text())
+        print(result.text())
+        return
+    show(result)
+
+
+def _tolerance(mismatch, rtol, atol, hidden) -> str | None:
+    """The tolerance sentence, where numbers were compared."""
+    if not mismatch.numeric or hidden:
+        return None
+    return f"(numbers match when |got − expected| ≤ {atol:g} + {rtol:g}·|expected|)"
 
 
 def _case_heading(name, func, case_args, i, n, hidden) -> str:
@@ -255,21 +332,42 @@ def _case_heading(name, func, case_args, i, n, hidden) -> str:
     return f"case {i + 1} of {n}: {getattr(func, '__name__', name)}({shown})"
 
 
-def _message(name, heading, lines, rtol, atol, hint, hidden) -> str:
-    title = f"{name}: {heading}" if heading else name
-    out = [title, *lines]
-    if rtol is not None and not hidden:
-        out.append(f"  (numbers match when |got - expected| <= {atol:g} + {rtol:g}·|expected|)")
-    if hint:
-        out.append(f"Hint: {hint}")
-    return "\n".join(out)
+def _raised_lines(err: Exception, func: Callable) -> list[str]:
+    if _untouched(err, func):
+        return ["not attempted yet: replace `raise NotImplementedError()` with your code"]
+    frame = _innermost(err)
+    if isinstance(err, NotImplementedError) and frame is not None:
+        return [f"{frame.name}, which this code calls, is not written yet (it raises NotImplementedError): "
+                "solve that exercise first"]
+    return [f"your code raised {type(err).__name__}: {err}", *_where(err)]
 
 
-def _raised_lines(err: Exception) -> list[str]:
-    if isinstance(err, NotImplementedError):
-        return ["not implemented yet: replace `raise NotImplementedError()` with your code"]
-    return [f"your code raised {type(err).__name__}: {err}",
-            "  (the traceback above this message shows where)"]
+def _untouched(err: Exception, func: Callable) -> bool:
+    """The exercise's own stub raised NotImplementedError (not a function it calls)."""
+    if not isinstance(err, NotImplementedError):
+        return False
+    frame = _innermost(err)
+    return frame is None or frame.name == getattr(func, "__name__", None)
+
+
+def _innermost(err: BaseException):
+    """The innermost frame of the learner's code: outside these helpers and NumPy."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if not f.filename.startswith((_PACKAGE, _NUMPY))]
+    return frames[-1] if frames else None
+
+
+def _where(err: BaseException) -> list[str]:
+    """Where the learner's code raised, as a line to show."""
+    frame = _innermost(err)
+    if frame is None:
+        return []
+    code = f": {frame.line.strip()}" if frame.line else ""
+    return [f"in {frame.name}, line {frame.lineno}{code}"]
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_NUMPY = os.path.dirname(np.__file__)
 
 
 def _short_repr(value: Any) -> str:
@@ -277,20 +375,15 @@ def _short_repr(value: Any) -> str:
         return f"<function {value.__name__}>"
     if isinstance(value, np.ndarray):
         return np.array2string(value, precision=6, separator=", ", threshold=20).replace("\n", "")
-    text = repr(value)
+    text = plain_repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _passed(name: str, cases: int, hidden: bool) -> None:
-    plural = "s" if cases != 1 else ""
-    print(f"✔ {name}: {cases} {'hidden ' if hidden else ''}check{plural} passed")
 
 
 # --- machine-readable report for graders ------------------------------------------------------
 
 
 def _grading() -> bool:
-    return bool(os.environ.get(REPORT_ENV))
+    return mode() == "report"
 
 
 def _report(name, *, kind, case, args=None, value=None, error=None, expected=None,

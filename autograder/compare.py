@@ -20,6 +20,7 @@ class Mismatch:
     expected: str
     got: str
     where: str = ""  # a path inside nested values, such as "[1]"
+    numeric: bool = False  # numbers were compared within a tolerance (the message may say which)
 
     def lines(self) -> list[str]:
         at = f" at {self.where}" if self.where else ""
@@ -90,12 +91,28 @@ def describe(value: Any, *, reveal: bool = True) -> str:
         return text
     name = type(value).__name__
     if isinstance(value, (np.generic,)) or _is_number(value) or isinstance(value, (str, bool)):
-        return f"{name} {value!r}" if reveal else name
+        return f"{name} {plain_repr(value)}" if reveal else name
     if value is None:
         return "None"
     if isinstance(value, (list, tuple, dict)):
-        return f"{name} of length {len(value)}" + (f": {value!r}" if reveal and len(value) <= 6 else "")
+        shown = f": {plain_repr(value)}" if reveal and len(value) <= 6 else ""
+        return f"{name} of length {len(value)}{shown}"
     return name
+
+
+def plain_repr(value: Any) -> str:
+    """``repr`` as a person writes values: 1.5 and True, not np.float64(1.5) and np.True_."""
+    return repr(_plain(value))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value) if type(value) in (list, tuple) else value
+    if type(value) is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 def _compare_numeric(actual, expected, rtol, atol, reveal, where, blind) -> Mismatch | None:
@@ -106,7 +123,7 @@ def _compare_numeric(actual, expected, rtol, atol, reveal, where, blind) -> Mism
         if not _is_number(actual) and not (_is_numeric_array(actual) and np.ndim(actual) == 0):
             return Mismatch("expected a single number", expected_text, got_text, where)
         if not _close(np.asarray(actual), want, rtol, atol).all():
-            return Mismatch("the number is not close enough", expected_text, got_text, where)
+            return Mismatch("the number is not close enough", expected_text, got_text, where, numeric=True)
         return None
     if not isinstance(actual, np.ndarray):
         if not isinstance(actual, (list, tuple)):
@@ -127,13 +144,14 @@ def _compare_numeric(actual, expected, rtol, atol, reveal, where, blind) -> Mism
     if blind:
         return Mismatch("some elements are not close enough", expected_text, got_text, where)
     index = tuple(int(i) for i in np.argwhere(~close)[0])
-    got = actual[index].item()
-    shown = f"expected {want[index].item()!r}, got {got!r}" if reveal else f"got {got!r}"
+    got = plain_repr(actual[index].item())
+    shown = f"expected {plain_repr(want[index].item())}, got {got}" if reveal else f"got {got}"
     return Mismatch(
         f"{int((~close).sum())} of {close.size} elements differ; the first at index {index}: {shown}",
         expected_text,
         describe(actual),
         where,
+        numeric=True,
     )
 
 

@@ -217,6 +217,11 @@ def _judge_same(ref: dict, record: dict) -> str | None:
     The student's kernel only hands the two values out; equality is decided here, on decoded plain
     data, so an ``__eq__`` of the student's making has no say. The message quotes neither value.
     """
+    raised = _error_names(record.get("error"))
+    if raised is None:
+        return UNREADABLE
+    if raised:
+        return f"your code raised {_exception_name(raised)}"
     try:
         pair = decode(record.get("value"))
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:

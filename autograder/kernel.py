@@ -32,6 +32,7 @@ class Outputs:
 
     text: str = ""
     images: list[str] = field(default_factory=list)  # base64 PNGs, in display order
+    displays: list[str] = field(default_factory=list)  # other displays' text (verdicts, hints)
     error: str | None = None
 
 
@@ -63,12 +64,14 @@ class KernelSession:
             kind, content = msg["msg_type"], msg["content"]
             if kind == "stream":
                 out.text += content["text"]
-            elif kind in ("display_data", "execute_result"):
+            elif kind in ("display_data", "execute_result", "update_display_data"):
                 data = content["data"]
                 if "image/png" in data:
                     out.images.append(data["image/png"])
                 elif "text/plain" in data and kind == "execute_result":
                     out.text += data["text/plain"] + "\n"
+                elif "text/plain" in data:
+                    out.displays.append(data["text/plain"])
             elif kind == "error":
                 out.error = f"{content['ename']}: {content['evalue']}\n" + "\n".join(content["traceback"])
             elif kind == "status" and content["execution_state"] == "idle":

@@ -117,6 +117,8 @@ def source_problems(cells: Sequence[str], name: str, forbidden: Iterable[str], *
 PROTECTED_NAMES = frozenset({
     "check_function", "check_value", "check_raises", "check_source_avoids", "check_same", "CheckFailed",
 })
+# What else the release's import line brings in: for the learner, asked for by hand; no test calls them.
+STUDY_NAMES = frozenset({"hint", "solution", "progress"})
 
 
 def integrity_problems(cells: Sequence[str], *, labels: Sequence[str] | None = None) -> list[tuple[int, str]]:
@@ -211,9 +213,10 @@ def _root_name(node: ast.AST) -> str | None:
 
 
 def _genuine_helpers(node: ast.AST) -> bool:
-    """``from autograder.checks import check_function, …``: the helpers themselves, unrenamed."""
+    """``from autograder.checks import check_function, hint, …``: the helpers themselves, unrenamed."""
     return (isinstance(node, ast.ImportFrom) and node.module == "autograder.checks" and not node.level
-            and all(alias.asname is None and alias.name in PROTECTED_NAMES for alias in node.names))
+            and all(alias.asname is None and alias.name in PROTECTED_NAMES | STUDY_NAMES
+                    for alias in node.names))
 
 
 # --- reading cells as IPython runs them ------------------------------------------------------------

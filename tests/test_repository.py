@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from autograder.course import SOURCE, assignments
+from autograder.exercises import load
 from autograder.figures import figure_specs
 from autograder.reports import CHECKS_WITH_EXPECTED
 from autograder.submissions import grade_id, is_solution, scenario_module
@@ -59,13 +60,40 @@ def test_every_test_cell_has_visible_and_hidden_checks(source):
             assert "hidden=True" in cell.source, meta["grade_id"]
 
 
-def test_every_exercise_offers_a_collapsed_hint(source):
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_every_exercise_has_a_ladder_of_hints_offered_on_request(path):
+    """exercises.toml beside the notebook lists its exercises in order, as the headings number them,
+    each with at least two hints; the exercise's text says how to ask, and shows none of them."""
+    sheet = load(path.parent)
+    notebook = nbformat.read(path, as_version=4)
+    solutions = [c for c in notebook.cells if is_solution(c)]
+    assert [e.name for e in sheet.exercises] == [grade_id(c) for c in solutions]
+    assert sheet.assignment == path.stem
     last_markdown = ""
-    for cell in source.cells:
+    for cell in notebook.cells:
         if cell.cell_type == "markdown" and not is_solution(cell):
-            last_markdown = cell.source
-        elif is_solution(cell) and cell.cell_type == "code":
-            assert "<details>" in last_markdown, grade_id(cell)
+            last_markdown = cell.source if "### Exercise" in cell.source else last_markdown + cell.source
+        elif is_solution(cell):
+            exercise = sheet.find(grade_id(cell))
+            assert exercise.kind == ("code" if cell.cell_type == "code" else "written")
+            assert len(exercise.hints) >= 2, exercise.name
+            number = re.match(r"\d+", exercise.number).group()  # "4b" is part b of Exercise 4
+            assert re.search(rf"Exercise {number}\b", last_markdown), exercise.name
+            assert f'hint("{exercise.name}")' in last_markdown, exercise.name
+            assert "<details>" not in last_markdown
+            assert not any(h in last_markdown for h in exercise.hints)
+
+
+def test_each_notebook_ends_with_its_progress_and_the_next_notebook():
+    for path, following in zip(SOURCES, [*SOURCES[1:], None], strict=True):
+        notebook = nbformat.read(path, as_version=4)
+        assert [c.source for c in notebook.cells if c.cell_type == "code"][-1] == "progress()"
+        sheet = load(path.parent)
+        if following is None:
+            assert sheet.next_path is None and "last notebook" in notebook.cells[-1].source
+        else:
+            link = f"../{following.parent.name}/{following.name}"
+            assert sheet.next_path == link and f"]({link})" in notebook.cells[-1].source
 
 
 def test_randomness_only_comes_from_seeded_generators(source):
@@ -274,7 +302,8 @@ def test_a_hidden_answer_kept_outside_expected_is_found(cell, leaked):
     hidden("xs = [1.0, 2.0]\ncheck_function('f', f, args=[(x,) for x in xs],\n"
            "               expected=[math.exp(x) for x in xs], hidden=True)"),
     hidden("check_function('f', f, args=[(M,)], expected=[np.trace(M) + p], hidden=True)"),
-    hidden("check_value('p', p, 0.25, hidden=True)\ncheck_same('p', p, p, expected=True, hidden=True)"),
+    hidden("check_value('p', p, 0.25, hidden=True)\n"
+           "check_same('f', f, args=[(1.0,), (1.0,)], expected=True, hidden=True)"),
 ], ids=["input-and-what-it-is-built-from", "comprehension-over-inputs", "visible-names-and-modules",
         "constants"])
 def test_hidden_answers_written_in_expected_pass(cell):

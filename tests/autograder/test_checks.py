@@ -1,4 +1,8 @@
-"""The check helpers explain failures to learners and report values to graders."""
+"""The check helpers explain failures to learners and report values to graders.
+
+Most tests here run the checks in strict mode (as under nbgrader's Validate), where a failing check
+raises with its explanation; the learning mode, where nothing raises, is tested at the end.
+"""
 
 import json
 
@@ -7,6 +11,7 @@ import pytest
 
 from autograder.checks import (
     REPORT_ENV,
+    STRICT_ENV,
     CheckFailed,
     check_function,
     check_raises,
@@ -14,35 +19,72 @@ from autograder.checks import (
     check_source_avoids,
     check_value,
 )
+from autograder.modes import mode
 
 
-def test_passing_check_says_so(capsys):
-    check_function("square", lambda x: x * x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0])
-    assert "square: 2 checks passed" in capsys.readouterr().out
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    for name in (REPORT_ENV, "NBGRADER_EXECUTION", "NBGRADER_VALIDATING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(STRICT_ENV, "strict")
 
 
-def test_failure_names_case_call_expected_and_got_and_hint():
+def test_passing_check_says_so_with_its_label(capsys):
+    check_function("square", lambda x: x * x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0],
+                   label="squares a number")
+    assert "square: ✔ squares a number (2 cases)" in capsys.readouterr().out
+
+
+def test_failure_names_case_call_expected_and_got_and_no_hint():
     with pytest.raises(CheckFailed) as info:
-        check_function("square", lambda x: x + x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0],
-                       hint="multiply, don't add")
+        check_function("square", lambda x: x + x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0])
     text = str(info.value)
-    assert "case 2 of 2: <lambda>(3.0)" in text
+    assert "1 of 2 cases fails" in text and "case 2 of 2: <lambda>(3.0)" in text
     assert "expected: float 9.0" in text and "got:      float 6.0" in text
-    assert "Hint: multiply, don't add" in text
+    assert "hint" not in text.lower()
 
 
-def test_not_implemented_gets_a_friendly_message():
+def test_numbers_are_written_as_a_person_writes_them():
+    with pytest.raises(CheckFailed) as info:
+        check_function("half", lambda x: np.float64(x) / 2.00001, args=[(4.0,)], expected=[2.0])
+    text = str(info.value)
+    assert "got:      float64 1.99999" in text and "np.float64" not in text
+
+
+def test_the_tolerance_is_stated_only_where_numbers_are_compared():
+    with pytest.raises(CheckFailed) as info:
+        check_value("p", 0.3, 0.25, atol=1e-3)
+    assert "≤ 0.001 + 1e-07·|expected|" in str(info.value)
+    with pytest.raises(CheckFailed) as info:
+        check_function("is_even", lambda n: n % 2 == 1, args=[(2,)], expected=[True])
+    assert "numbers match" not in str(info.value)
+    with pytest.raises(CheckFailed) as info:
+        check_function("shape", lambda n: np.zeros(3), args=[(2,)], expected=[np.zeros(2)])
+    assert "numbers match" not in str(info.value) and "the shapes differ" in str(info.value)
+
+
+def test_not_implemented_gets_a_calm_not_attempted_message():
     def todo(x):
         raise NotImplementedError()
 
-    with pytest.raises(CheckFailed, match="not implemented yet"):
+    with pytest.raises(CheckFailed, match="not attempted yet") as info:
         check_function("todo", todo, args=[(1,)], expected=[1])
+    assert "numbers match" not in str(info.value)
 
 
-def test_learners_exception_is_chained_for_its_traceback():
+def test_learners_exception_says_where_it_was_raised():
+    def inverse(x):
+        return 1 / x
+
     with pytest.raises(CheckFailed, match="your code raised ZeroDivisionError") as info:
-        check_function("inverse", lambda x: 1 / x, args=[(0,)], expected=[1.0])
-    assert isinstance(info.value.__cause__, ZeroDivisionError)
+        check_function("inverse", inverse, args=[(0,)], expected=[1.0])
+    assert "in inverse, line" in str(info.value) and "return 1 / x" in str(info.value)
+
+
+def test_a_failed_check_renders_as_its_verdict_not_a_traceback():
+    with pytest.raises(CheckFailed) as info:
+        check_value("p", 0.3, 0.25)
+    assert info.value._render_traceback_() == str(info.value).splitlines()
 
 
 def test_hidden_check_shows_neither_inputs_nor_expected_values():
@@ -75,7 +117,7 @@ def test_check_value_and_check_raises():
         return p
 
     check_raises("strict", strict, args=[(-1,)], exception=ValueError)
-    with pytest.raises(CheckFailed, match="expected ValueError to be raised, but it returned int"):
+    with pytest.raises(CheckFailed, match="expected ValueError to be raised, but it returned int 1"):
         check_raises("strict", strict, args=[(1,)], exception=ValueError)
 
 
@@ -132,7 +174,7 @@ FORBIDDEN = ["@", "dot", "matmul", "einsum", "tensordot"]
 
 def test_source_check_passes_code_that_avoids_the_forbidden_names(capsys):
     check_source_avoids("matmul", matmul_by_loops, forbidden=FORBIDDEN)
-    assert "1 check passed" in capsys.readouterr().out
+    assert "✔ does not use the @ operator, dot, matmul" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("func", "found"), [
@@ -146,15 +188,6 @@ def test_source_check_names_every_forbidden_use(func, found):
 def test_source_check_explains_when_there_is_no_source():
     with pytest.raises(CheckFailed, match="could not read the source"):
         check_source_avoids("len", len, forbidden=FORBIDDEN)
-
-
-def test_an_exercise_not_attempted_yet_gets_no_traceback_noise():
-    def todo(x):
-        raise NotImplementedError()
-
-    with pytest.raises(CheckFailed) as info:
-        check_function("todo", todo, args=[(1,)], expected=[1])
-    assert info.value.__cause__ is None and info.value.__suppress_context__
 
 
 def product_with_a_variable_named_dot(a, b):
@@ -178,28 +211,40 @@ def test_source_check_catches_an_imported_forbidden_function():
         check_source_avoids("product", product_with_imported_dot, forbidden=FORBIDDEN)
 
 
+def returns(value):
+    """A function that returns ``value`` whatever it is given (check_same calls a function twice)."""
+    return lambda which: value[which]
+
+
 @pytest.mark.parametrize(("first", "second", "expected"), [
     (1.5, 1.5, True), (np.array([1.0, np.nan]), np.array([1.0, np.nan]), True), ((1, "a"), (1, "a"), True),
     (1.5, 1.5 + 1e-15, False), (np.array([1.0, 2.0]), np.array([1.0, 2.5]), False), (1, "1", False),
 ], ids=["floats", "arrays-with-nan", "tuples", "floats-one-ulp-apart", "arrays", "int-and-str"])
 def test_check_same_passes_when_equality_is_as_expected(first, second, expected, capsys):
-    check_same("pair", first, second, expected=expected)
-    assert "pair: 1 check passed" in capsys.readouterr().out
+    check_same("pair", returns([first, second]), args=[(0,), (1,)], expected=expected)
+    assert "pair: ✔" in capsys.readouterr().out
 
 
 def test_check_same_explains_values_that_differ_or_agree_against_expectations():
     with pytest.raises(CheckFailed) as info:
-        check_same("same seed", 1.25, 1.5, expected=True, hint="draw from rng")
+        check_same("same seed", returns([1.25, 1.5]), args=[(0,), (1,)], expected=True,
+                   label="the same seed gives the same estimate")
     text = str(info.value)
+    assert "✘ the same seed gives the same estimate" in text
     assert "differ, but they should be equal" in text and "1.25" in text and "1.5" in text
-    assert "Hint: draw from rng" in text
     with pytest.raises(CheckFailed, match="equal, but they should differ"):
-        check_same("other seed", 2.0, 2.0, expected=False)
+        check_same("other seed", returns([2.0, 2.0]), args=[(0,), (1,)], expected=False)
     with pytest.raises(CheckFailed) as info:
-        check_same("hidden", 7.125, 7.125, expected=False, hidden=True)
+        check_same("hidden", returns([7.125, 7.125]), args=[(0,), (1,)], expected=False, hidden=True)
     assert "7.125" not in str(info.value)
     with pytest.raises(TypeError, match="True .equal. or False"):
-        check_same("pair", 1.0, 1.0, expected=1)
+        check_same("pair", returns([1.0, 1.0]), args=[(0,), (1,)], expected=1)
+
+    def todo(x):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="not attempted yet"):
+        check_same("todo", todo, args=[(0,), (1,)])
 
 
 def test_check_same_in_grading_mode_reports_both_values_and_decides_nothing(tmp_path, monkeypatch):
@@ -213,7 +258,60 @@ def test_check_same_in_grading_mode_reports_both_values_and_decides_nothing(tmp_
         __hash__ = float.__hash__
 
     monkeypatch.setenv(REPORT_ENV, str(tmp_path / "checks.jsonl"))
-    check_same("same seed", AlwaysEqual(1.0), AlwaysEqual(2.0), expected=True)
-    (line,) = (tmp_path / "checks.jsonl").read_text().splitlines()
-    report = json.loads(line)
-    assert report["kind"] == "same" and report["value"] == [1.0, 2.0] and report["expected"] is True
+    check_same("same seed", returns([AlwaysEqual(1.0), AlwaysEqual(2.0)]), args=[(0,), (1,)], expected=True)
+    check_same("raises", lambda x: 1 / x, args=[(0,), (0,)], expected=True)
+    first, second = [json.loads(line) for line in (tmp_path / "checks.jsonl").read_text().splitlines()]
+    assert first["kind"] == "same" and first["value"] == [1.0, 2.0] and first["expected"] is True
+    assert second["kind"] == "same" and second["error"][0] == "ZeroDivisionError"
+
+
+# --- the three modes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "learn"),
+    ({"NBGRADER_EXECUTION": "validate", "NBGRADER_VALIDATING": "1"}, "strict"),
+    ({"NBGRADER_EXECUTION": "autograde"}, "strict"),
+    ({STRICT_ENV: "strict"}, "strict"),
+    ({REPORT_ENV: "/tmp/checks.jsonl"}, "report"),
+    # Grading stays grading whatever else is set: only the judge's verdict gives points.
+    ({REPORT_ENV: "/tmp/checks.jsonl", "NBGRADER_EXECUTION": "autograde", STRICT_ENV: "learn"}, "report"),
+], ids=["learner", "validate", "nbgrader-autograde", "asked-for", "grading", "grading-wins"])
+def test_mode_follows_what_runs_the_notebook(monkeypatch, env, expected):
+    monkeypatch.delenv(STRICT_ENV)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert mode() == expected
+
+
+def test_learning_mode_never_raises_and_prints_each_verdict(monkeypatch, capsys):
+    """Run All goes on past a wrong or unsolved exercise: the verdict is shown, nothing is raised."""
+    monkeypatch.delenv(STRICT_ENV)
+
+    def todo(x):
+        raise NotImplementedError()
+
+    check_function("todo", todo, args=[(1,), (2,)], expected=[1, 2])
+    check_function("square", lambda x: x + x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0])
+    check_raises("square", lambda x: x, args=[(1,)], exception=ValueError)
+    check_source_avoids("matmul", matmul_with_operator, forbidden=FORBIDDEN)
+    check_same("pair", returns([1, 2]), args=[(0,), (1,)])
+    out = capsys.readouterr().out
+    assert "todo: ○ returns the expected values: not attempted yet" in out
+    assert "square: ✘ returns the expected values: 1 of 2 cases fails" in out
+    assert "square: ✘ raises ValueError for invalid input" in out
+    assert "matmul: ✘ does not use" in out and "pair: ✘" in out
+
+
+def test_an_unwritten_function_that_the_answer_calls_is_named_not_called_unattempted():
+    def helper(x):
+        raise NotImplementedError()
+
+    def answer(x):
+        return helper(x) + 1
+
+    with pytest.raises(CheckFailed) as info:
+        check_function("answer", answer, args=[(1,)], expected=[2])
+    text = str(info.value)
+    assert "✘" in text and "not attempted" not in text
+    assert "helper, which this code calls, is not written yet" in text

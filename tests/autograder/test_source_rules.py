@@ -113,6 +113,12 @@ HONEST = {
 }
 
 
+@pytest.fixture(autouse=True)
+def strict(monkeypatch):
+    """A failing check raises with its explanation (as under nbgrader's Validate)."""
+    monkeypatch.setenv(checks.STRICT_ENV, "strict")
+
+
 def judged(cells: list[str]):
     reference = [{"check": "outer_product", "kind": "source", "case": 0, "args": None, "value": None,
                   "error": None, "expected": FORBIDDEN, "rtol": None, "atol": None, "hidden": False,
@@ -247,7 +253,7 @@ def shell(tmp_path, monkeypatch):
 def test_the_learner_check_reads_the_real_kernel_history(shell, capsys):
     for cell in [IMPORTS, ALLOWED, "%timeit -n 1 -r 1 outer_product(np.ones(2), np.ones(2))", TEST]:
         assert shell.run_cell(cell, store_history=True).success
-    assert "1 check passed" in capsys.readouterr().out
+    assert "outer_product: ✔ does not use" in capsys.readouterr().out
     shell.run_cell("prun -q outer_product = np.outer", store_history=True)  # automagic: the kernel runs %prun
     assert shell.user_ns["outer_product"] is shell.user_ns["np"].outer
     result = shell.run_cell(TEST, store_history=True)

@@ -24,6 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TOKEN = "course-browser-tests"
 SOLVED = "solved"  # the name of each notebook's solved copy in the server's folder
+PARTLY = "partly-right"  # some exercises right, some wrong, and a hint and a solution asked for
 
 
 def pytest_collection_modifyitems(config, items):
@@ -45,16 +46,23 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
-    """A copy of notebooks/ with, next to each student notebook, a solved copy of it."""
+    """A clone's layout: notebooks/ with, next to each student notebook, a solved and a partly right
+    copy of it, and source/ beside them (where solution() finds the reference solutions)."""
     root = tmp_path_factory.mktemp("served")
     shutil.copytree(NOTEBOOKS, root, dirs_exist_ok=True)
+    shutil.copytree(SOURCE, root / "source")
     for assignment in assignments():
         release = nbformat.read(NOTEBOOKS / assignment / f"{assignment}.ipynb", as_version=4)
         source = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
         module = scenario_module(assignment)
-        right = next(s for s in module.SCENARIOS if s.name == "right")
-        solved = build_submission(release, source, right, module.MISTAKES)
-        nbformat.write(solved, root / assignment / f"{SOLVED}.ipynb")
+        for name, copy in ((SOLVED, "right"), (PARTLY, "partly-right")):
+            scenario = next(s for s in module.SCENARIOS if s.name == copy)
+            notebook = build_submission(release, source, scenario, module.MISTAKES)
+            if name == PARTLY:
+                wrong = next(iter(scenario.answers))
+                notebook.cells += [nbformat.v4.new_code_cell(f'hint("{wrong}")'),
+                                   nbformat.v4.new_code_cell(f'solution("{wrong}")')]
+            nbformat.write(notebook, root / assignment / f"{name}.ipynb")
     return root
 
 

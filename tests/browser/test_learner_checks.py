@@ -1,0 +1,85 @@
+"""A learner's exercises in JupyterLab: Run All reaches the end whatever state they are in, each test
+cell shows one verdict, and hints, solutions and progress appear when asked for."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import NOTEBOOKS, assignments
+
+from .conftest import PARTLY, open_page
+from .jupyter_ui import figure_of, open_notebook, run_all_cells, stderr_outputs, widget_box, widget_failures
+from .test_notebooks import WIDGETS
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = os.environ.get("COURSE_SCREENSHOTS")
+ERRORS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+
+
+def graded_cells(assignment: str) -> int:
+    notebook = nbformat.read(NOTEBOOKS / assignment / f"{assignment}.ipynb", as_version=4)
+    return sum(bool(c.metadata.get("nbgrader", {}).get("grade")) and c.cell_type == "code"
+               for c in notebook.cells)
+
+
+def shoot(locator, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        locator.scroll_into_view_if_needed()
+        locator.page.wait_for_timeout(300)
+        locator.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_run_all_of_the_untouched_notebook_reaches_the_last_cell(browser, server, assignment):
+    """Regression: Run All stopped at the first unsolved exercise (A.1 at cell 8 of 66)."""
+    page = open_page(browser)
+    try:
+        open_notebook(page, server, f"{assignment}/{assignment}.ipynb")
+        run_all_cells(page)
+        assert page.locator(ERRORS).count() == 0 and stderr_outputs(page) == []
+        verdicts = page.locator(".course-verdict")
+        assert verdicts.count() == graded_cells(assignment)
+        assert page.locator(".course-verdict-not-attempted").count() == graded_cells(assignment)
+        assert "Stuck?" not in page.locator(".jp-Notebook").inner_text()  # no hint unless asked for
+        progress = page.locator(".course-progress")
+        assert progress.count() == 1 and "0 of" in progress.inner_text()
+        assert widget_failures(page) == []
+        _, label = WIDGETS[assignment][-1]  # the last widget, far below the first exercise
+        image, _ = figure_of(widget_box(page, label))
+        assert image.startswith("data:image/png")
+        if assignment == "A2_calculus":
+            shoot(verdicts.first, "verdict-not-attempted")
+    finally:
+        page.context.close()
+
+
+def test_a_partly_right_notebook_shows_each_verdict_a_hint_a_solution_and_progress(browser, server):
+    assignment = "A2_calculus"
+    page = open_page(browser)
+    try:
+        open_notebook(page, server, f"{assignment}/{PARTLY}.ipynb")
+        run_all_cells(page)
+        assert page.locator(ERRORS).count() == 0
+        wrong, right = page.locator(".course-verdict-fail"), page.locator(".course-verdict-pass")
+        assert wrong.count() == 2 and right.count() == graded_cells(assignment) - 2
+        assert "not yet" in wrong.first.inner_text() and "Traceback" not in wrong.first.inner_text()
+        assert 'hint("taylor_polynomial")' in wrong.first.inner_text()
+        progress = page.locator(".course-progress")
+        assert f"{graded_cells(assignment) - 2} of {graded_cells(assignment)} checked exercises pass" in \
+            progress.inner_text()
+        outputs = page.locator(".jp-Cell").last.locator(".jp-OutputArea-output")
+        solution = outputs.first
+        hint = page.locator(".jp-Cell").nth(-2).locator(".jp-OutputArea-output").first
+        assert "Hint 1 of" in hint.inner_text()
+        assert "Reference solution" in solution.inner_text()
+        assert "def taylor_polynomial" in solution.inner_text()
+        for locator, name in ((wrong.first, "verdict-wrong"), (right.first, "verdict-right"),
+                              (hint, "hint"), (solution, "solution"), (progress, "progress")):
+            shoot(locator, name)
+    finally:
+        page.context.close()
