@@ -87,6 +87,7 @@ CHANGED = "changed"
 NOT_CHECKED = "not checked"
 WRITTEN = "written"
 _SYMBOL = {PASS: "✔", FAIL: "✘", NOT_ATTEMPTED: "○", CHANGED: "↻", NOT_CHECKED: "·", WRITTEN: "✎"}
+_COLOUR = {PASS: "#1a7f37", FAIL: "#b3261e"}  # the verdicts' colours (≥ 4.5:1 on white)
 
 
 def status(exercise: Exercise) -> tuple[str, str]:
@@ -148,20 +149,22 @@ class Progress:
 
     def _repr_html_(self) -> str:
         from html import escape
+        left = 'style="text-align:left"'
         rows = "".join(
-            f'<tr><td style="text-align:center">{_SYMBOL[state]}</td>'
-            f"<td>{escape(exercise.heading)}</td><td>{escape(exercise.title)}</td><td>{escape(words)}</td></tr>"
+            f'<tr><td style="text-align:center;color:{_COLOUR.get(state, "inherit")}">{_SYMBOL[state]}</td>'
+            f"<td {left}>{escape(exercise.heading)}</td><td {left}>{escape(exercise.title)}</td>"
+            f"<td {left}>{escape(words)}</td></tr>"
             for exercise, (state, words) in self.rows)
         if self.sheet.next_title and self.sheet.next_path:
             following = (f'<p>Next: <a href="{escape(self.sheet.next_path, quote=True)}">'
                          f"{escape(self.sheet.next_title)}</a></p>")
         else:
             following = f"<p>{escape(self.next_line())}</p>"
+        names = ("status", "exercise", "task", "verdict")
+        head = "".join(f'<th scope="col" {left}>{name}</th>' for name in names)
         return (f'<div class="course-progress"><p><strong>Progress in {escape(self.sheet.title)}:</strong> '
                 f"{escape(self.summary())}</p>"
-                '<table><thead><tr><th scope="col">state</th><th scope="col">exercise</th>'
-                '<th scope="col">task</th><th scope="col">verdict</th></tr></thead>'
-                f"<tbody>{rows}</tbody></table>{following}</div>")
+                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{following}</div>")
 
 
 # --- solutions ---------------------------------------------------------------------------------

@@ -59,6 +59,31 @@ def reveal_all_cells(page: Page) -> None:
         page.wait_for_timeout(100)
 
 
+CELL_OUTPUTS = """cells => Object.fromEntries(cells.map(cell => [
+    cell.closest('[data-windowed-list-index]')?.dataset.windowedListIndex ?? cell.dataset.windowedListIndex,
+    {verdict: [...cell.querySelectorAll('.course-verdict')].map(v => [v.className, v.textContent]),
+     errors: cell.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error'],"
+                                   + ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").length,
+     progress: [...cell.querySelectorAll('.course-progress')].map(p => p.textContent)}]))"""
+
+
+def scan_cells(page: Page) -> dict[str, dict]:
+    """What every cell shows (its verdicts, error outputs, progress table), by the cell's index.
+
+    JupyterLab attaches only the cells near the viewport, so the notebook is scrolled through and
+    each cell read while it is on the page.
+    """
+    scroller = page.locator(".jp-WindowedPanel-outer").first
+    found: dict[str, dict] = {}
+    top, height = 0, scroller.evaluate("e => e.scrollHeight")
+    while top <= height + 800:
+        scroller.evaluate("(e, top) => e.scrollTo(0, top)", top)
+        page.wait_for_timeout(100)
+        found.update(page.locator(".jp-Notebook .jp-Cell").evaluate_all(CELL_OUTPUTS))
+        top, height = top + 600, scroller.evaluate("e => e.scrollHeight")  # grows as outputs render
+    return found
+
+
 def stderr_outputs(page: Page) -> list[str]:
     """Text of every error or stderr output (tracebacks and warnings alike)."""
     return page.locator(STDERR).all_text_contents()
