@@ -62,8 +62,8 @@ def reveal_all_cells(page: Page) -> None:
 CELL_OUTPUTS = """cells => Object.fromEntries(cells.map(cell => [
     cell.closest('[data-windowed-list-index]')?.dataset.windowedListIndex ?? cell.dataset.windowedListIndex,
     {verdict: [...cell.querySelectorAll('.course-verdict')].map(v => [v.className, v.textContent]),
-     errors: cell.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error'],"
-                                   + ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").length,
+     errors: cell.querySelectorAll(".jp-OutputArea-output[data-mime-type$='.error'],"
+                                   + ".jp-OutputArea-output[data-mime-type$='.stderr']").length,
      progress: [...cell.querySelectorAll('.course-progress')].map(p => p.textContent)}]))"""
 
 
