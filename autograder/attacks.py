@@ -213,6 +213,15 @@ def attacks(port: int = 9) -> list[Attack]:
             try:
                 text = open('{course}/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb').read()""",
             "read the solutions", "could not read source/")),
+        Attack("read-graded-notebook", "reads the notebook being graded, hidden tests included, from "
+               "its own folder", "wrong", attempt(f"""
+            import glob
+            try:
+                found = [p for p in glob.glob('**/*.ipynb', recursive=True)
+                         if '{HIDDEN_MARK[ASSIGNMENT]}' in open(p).read()]
+                if not found:
+                    raise FileNotFoundError(found)""",
+            "read the hidden tests beside it", "could not find the hidden tests beside it")),
         Attack("read-gradebook", "reads the gradebook", "wrong", attempt(f"""
             try:
                 data = open('{course}/gradebook.db', 'rb').read()""",

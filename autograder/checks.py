@@ -212,7 +212,7 @@ def check_raises(
             if isinstance(err, NotImplementedError):
                 _fail(result, heading, _raised_lines(err, func), None, not_attempted=_untouched(err, func))
                 continue
-            raised = f"expected {exception.__name__}, but it raised {type(err).__name__}: {err}"
+            raised = f"expected {exception.__name__}, but it raised {type(err).__name__}: {_text(err)}"
             _fail(result, heading, [raised, *_where(err)], None)
             continue
         if grading:
@@ -261,8 +261,13 @@ def check_source_avoids(
     if history is not None:
         labels = [f"In [{i}]" for i in range(len(history))]
         problems = source_problems(history, checked, forbidden, labels=labels)
-        if problems:
+        if problems and _own_source_is_clean(func, forbidden):
             # The kernel's history keeps cells as they were when they ran, also since edited ones.
+            problems = ["your function as it is now avoids them, but an earlier cell this kernel ran "
+                        "still counts (the grader reads the saved notebook, as a fresh kernel would):",
+                        *problems,
+                        "Kernel → Restart Kernel and Run All Cells leaves the old versions behind"]
+        elif problems:
             problems.append("(this check reads every cell the kernel has run: if you have changed one "
                             "since, restart the kernel and run all cells)")
     else:
@@ -275,6 +280,15 @@ def check_source_avoids(
     if problems:
         _fail(result, "", problems, None)
     _conclude(result)
+
+
+def _own_source_is_clean(func: Callable, forbidden: Sequence[str]) -> bool:
+    """Whether ``func``'s own current definition uses none of ``forbidden`` (False if unreadable)."""
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        return False
+    return not source_problems([source], func.__name__, forbidden, labels=["now"])
 
 
 def _kernel_history() -> list[str] | None:
@@ -339,7 +353,14 @@ def _raised_lines(err: Exception, func: Callable) -> list[str]:
     if isinstance(err, NotImplementedError) and frame is not None:
         return [f"{frame.name}, which this code calls, is not written yet (it raises NotImplementedError): "
                 "solve that exercise first"]
-    return [f"your code raised {type(err).__name__}: {err}", *_where(err)]
+    return [f"your code raised {type(err).__name__}: {_text(err)}", *_where(err)]
+
+
+def _text(err: BaseException) -> str:
+    try:
+        return str(err)
+    except Exception:  # noqa: BLE001 - an exception whose __str__ fails still gets its verdict
+        return "(its message cannot be shown)"
 
 
 def _untouched(err: Exception, func: Callable) -> bool:

@@ -23,8 +23,8 @@ class Mismatch:
     numeric: bool = False  # numbers were compared within a tolerance (the message may say which)
 
     def lines(self) -> list[str]:
-        at = f" at {self.where}" if self.where else ""
-        return [f"{self.reason}{at}", f"  expected: {self.expected}", f"  got:      {self.got}"]
+        at = f"in {self.where} of the value: " if self.where else ""
+        return [f"{at}{self.reason}", f"  expected: {self.expected}", f"  got:      {self.got}"]
 
 
 def compare(
@@ -87,10 +87,12 @@ def describe(value: Any, *, reveal: bool = True) -> str:
     if isinstance(value, np.ndarray):
         text = f"ndarray of shape {value.shape}, dtype {value.dtype}"
         if reveal and value.size <= 12:
-            text += f": {np.array2string(value, precision=10, separator=', ')}"
+            text += f": {np.array2string(value, precision=10, separator=', ').replace(chr(10), '')}"
         return text
     name = type(value).__name__
-    if isinstance(value, (np.generic,)) or _is_number(value) or isinstance(value, (str, bool)):
+    if _is_number(value):  # as a person writes it: 2.0, not float64 2.0
+        return plain_repr(value) if reveal else "a number"
+    if isinstance(value, (np.generic,)) or isinstance(value, (str, bool)):
         return f"{name} {plain_repr(value)}" if reveal else name
     if value is None:
         return "None"
@@ -108,6 +110,8 @@ def plain_repr(value: Any) -> str:
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
         return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value) if type(value) in (list, tuple) else value
     if type(value) is dict:

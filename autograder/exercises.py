@@ -75,6 +75,9 @@ def parse(data: dict, where: str = FILENAME) -> Sheet:
     following = data.get("next") or {}
     if not isinstance(following, dict):
         raise SheetError(f"{where}: next must be a table with a title and a path")
+    link = following.get("path")
+    if link is not None and (not isinstance(link, str) or ":" in link or link.startswith("/")):
+        raise SheetError(f"{where}: next.path must be relative to the notebook, such as ../A2/A2.ipynb")
     return Sheet(assignment=text(data, "assignment", "the file"), title=text(data, "title", "the file"),
                  exercises=tuple(exercises),
                  next_title=following.get("title"), next_path=following.get("path"))
@@ -97,7 +100,7 @@ def load(folder: Path | None = None) -> Sheet | None:
     try:
         with path.open("rb") as stream:
             sheet = parse(tomllib.load(stream), str(path))
-    except tomllib.TOMLDecodeError as err:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as err:
         raise SheetError(f"{path}: not valid TOML ({err})") from err
     _cache[path] = (stamp, sheet)
     return sheet
@@ -107,5 +110,5 @@ def quiet_load(folder: Path | None = None) -> Sheet | None:
     """:func:`load`, but None for a broken file: a verdict must not fail because of its headline."""
     try:
         return load(folder)
-    except (SheetError, OSError):
+    except Exception:  # noqa: BLE001 - any broken file (bad UTF-8, nesting too deep): no headline
         return None

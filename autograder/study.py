@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .exercises import Exercise, Sheet, SheetError, load
 from .modes import grading
-from .verdict import FAIL, NOT_ATTEMPTED, PASS, latest
+from .verdict import FAIL, NOT_ATTEMPTED, PASS, all_pass, latest
 
 __all__ = ["hint", "progress", "solution"]
 
@@ -61,10 +61,11 @@ def solution(name: str) -> None:
     if text is None:
         return _show(f"The source notebook {notebook} has no solution for {name}.")
     if exercise.kind == "written":
-        body = f"**A model answer** · {exercise.heading}: {exercise.title}\n\n{text}"
+        _show(f"**A model answer** · {exercise.heading}: {exercise.title}\n\n{text}\n\n"
+              "*Yours may be worded differently and still be right: your instructor grades it.*")
     else:
-        body = f"**Reference solution** · {exercise.heading}: {exercise.title}\n\n```python\n{text}\n```"
-    _show(body + "\n\n*Yours may differ and still be right: the test cell decides.*")
+        _show(f"**Reference solution** · {exercise.heading}: {exercise.title}\n\n```python\n{text}\n```\n\n"
+              "*Yours may differ and still be right: its test cell decides.*")
 
 
 def progress() -> None:
@@ -100,7 +101,7 @@ def status(exercise: Exercise) -> tuple[str, str]:
     if _changed(exercise.name, verdict):
         return CHANGED, "changed since it was checked: run its test cell again"
     if verdict.status == PASS:
-        return PASS, f"all {verdict.cases} cases pass" if verdict.cases > 1 else "its case passes"
+        return PASS, all_pass(verdict.cases)
     if verdict.status == NOT_ATTEMPTED:
         return NOT_ATTEMPTED, "not attempted yet"
     verb = "fails" if verdict.failed == 1 else "fail"

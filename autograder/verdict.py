@@ -93,7 +93,7 @@ class CellVerdict:
         exercise = sheet.find(self.name) if sheet else None
         who = exercise.heading if exercise else self.name
         if self.status == PASS:
-            return f"✔ {who} — " + (f"all {self.cases} cases pass" if self.cases > 1 else "its case passes")
+            return f"✔ {who} — " + all_pass(self.cases)
         if self.status == NOT_ATTEMPTED:
             return f"○ {who} — not attempted yet: replace `raise NotImplementedError()` with your code"
         verb = "fails" if self.failed == 1 else "fail"
@@ -105,7 +105,10 @@ class CellVerdict:
         for result in self.results:
             detail = [] if shown or result.status != FAIL else result.detail
             shown = shown or bool(detail)
-            out.append((result.line(), detail))
+            line = result.line()
+            if self.status == NOT_ATTEMPTED and result.status == PASS:  # e.g. "uses no np.outer" on a stub
+                line = f"· {result.label}: checked once the function is written"
+            out.append((line, detail))
         return out
 
     def footer(self) -> str | None:
@@ -142,6 +145,10 @@ class CellVerdict:
             + (f"<div><code>{html.escape(footer)}</code></div>" if footer else "")
             + "</div>"
         )
+
+
+def all_pass(cases: int) -> str:
+    return {1: "its case passes", 2: "both cases pass"}.get(cases, f"all {cases} cases pass")
 
 
 # --- one verdict per cell run, and the latest per exercise --------------------------------------

@@ -40,7 +40,7 @@ def test_failure_names_case_call_expected_and_got_and_no_hint():
         check_function("square", lambda x: x + x, args=[(2.0,), (3.0,)], expected=[4.0, 9.0])
     text = str(info.value)
     assert "1 of 2 cases fails" in text and "case 2 of 2: <lambda>(3.0)" in text
-    assert "expected: float 9.0" in text and "got:      float 6.0" in text
+    assert "expected: 9.0" in text and "got:      6.0" in text
     assert "hint" not in text.lower()
 
 
@@ -48,7 +48,7 @@ def test_numbers_are_written_as_a_person_writes_them():
     with pytest.raises(CheckFailed) as info:
         check_function("half", lambda x: np.float64(x) / 2.00001, args=[(4.0,)], expected=[2.0])
     text = str(info.value)
-    assert "got:      float64 1.99999" in text and "np.float64" not in text
+    assert "got:      1.99999" in text and "float64" not in text
 
 
 def test_the_tolerance_is_stated_only_where_numbers_are_compared():
@@ -117,7 +117,7 @@ def test_check_value_and_check_raises():
         return p
 
     check_raises("strict", strict, args=[(-1,)], exception=ValueError)
-    with pytest.raises(CheckFailed, match="expected ValueError to be raised, but it returned int 1"):
+    with pytest.raises(CheckFailed, match="expected ValueError to be raised, but it returned 1"):
         check_raises("strict", strict, args=[(1,)], exception=ValueError)
 
 

@@ -72,6 +72,7 @@ def test_no_connection_left_the_sandbox(graded):
 
 @pytest.mark.parametrize(("student", "seen"), [
     ("read-source", "could not read source/"),
+    ("read-graded-notebook", "could not find the hidden tests beside it"),
     ("read-gradebook", "could not read the gradebook"),
     ("memory-bomb", "MemoryError after"),
     ("fork-bomb", "fork refused after"),
