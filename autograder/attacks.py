@@ -127,10 +127,11 @@ def attacks(port: int = 9) -> list[Attack]:
                 except KeyboardInterrupt:
                     pass""")),
         Attack("memory-bomb", "memory bomb", "right", _code(f"""
+            import numpy as np
             chunks = []
             try:
-                while True:
-                    chunks.append(bytearray(2**28))
+                while True:  # 256 MiB at a time, untouched: the address-space limit, not the page faults
+                    chunks.append(np.empty(2**28, dtype=np.uint8))
             except MemoryError:
                 print('{MARK} MemoryError after', len(chunks) // 4, 'GiB')
             chunks = None""")),
@@ -214,11 +215,11 @@ def attacks(port: int = 9) -> list[Attack]:
                 text = open('{course}/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb').read()""",
             "read the solutions", "could not read source/")),
         Attack("read-graded-notebook", "reads the notebook being graded, hidden tests included, from "
-               "its own folder", "wrong", attempt(f"""
+               "its own folder", "wrong", attempt("""
             import glob
             try:
                 found = [p for p in glob.glob('**/*.ipynb', recursive=True)
-                         if '{HIDDEN_MARK[ASSIGNMENT]}' in open(p).read()]
+                         if 'BEGIN HIDDEN' + ' TESTS' in open(p).read()]
                 if not found:
                     raise FileNotFoundError(found)""",
             "read the hidden tests beside it", "could not find the hidden tests beside it")),

@@ -45,6 +45,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,7 @@ from .submission_files import copy_tree
 # plus 0 or 1 in turn (a grading process may run one kernel while the next one starts, see
 # autograder.spare_kernel).
 UID_BASE = 200000
+STRAY_WAIT_S = 5.0  # how long to wait for killed strays to be reaped
 _uid_turn = itertools.count()
 
 
@@ -412,12 +414,20 @@ class SandboxedKernelManager(AsyncKernelManager):
                 continue
         strays = [pid for pid, (owner, parent) in owners.items()
                   if owner == uid and owners.get(parent, (None,))[0] == uid]
+        killed = len(strays)
         for pid in strays:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        return len(strays)
+        # Until they are reaped, killed processes still count against the kernel user's process
+        # limit: a kernel restarted at once could not start its threads (seen on a slow machine).
+        deadline = time.monotonic() + STRAY_WAIT_S
+        while strays and time.monotonic() < deadline:
+            strays = [pid for pid in strays if os.path.exists(f"/proc/{pid}")]
+            if strays:
+                time.sleep(0.01)
+        return killed
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         # A killed kernel is gone within milliseconds, but jupyter_client looks again only every
