@@ -106,11 +106,11 @@ def progress_against_validate(repeats: int) -> bool:
         validate = time_validate(path, repeats)
         with KernelSession(path.parent) as session:
             session.run_notebook(path)
-            progress = [t / 1e3 for t in time_in_kernel(session, ["progress()"] * 10)]
+            progress = time_in_kernel(session, ["progress()"] * 10)  # milliseconds
         print(median_line("baseline: nbgrader Validate", validate, "s"))
-        print(median_line("progress()", progress, "s")
-              + f"   {statistics.median(validate) / statistics.median(progress):,.0f}x faster")
-        ok &= statistics.median(progress) <= PROGRESS_TARGET_S
+        print(median_line("progress()", progress, "ms")
+              + f"   {1e3 * statistics.median(validate) / statistics.median(progress):,.0f}x faster")
+        ok &= statistics.median(progress) <= 1e3 * PROGRESS_TARGET_S
     print(f"  target: progress() median <= {PROGRESS_TARGET_S:g} s")
     return ok
 
