@@ -31,6 +31,7 @@ hints = ["Think of areas.", "A side times a side."]
 def folder(tmp_path, monkeypatch):
     (tmp_path / "exercises.toml").write_text(SHEET)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("autograder.study.latest", {})  # no verdicts from other tests' checks
     return tmp_path
 
 
