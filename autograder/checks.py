@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .compare import DEFAULT_ATOL, DEFAULT_RTOL, compare, describe, plain_repr
-from .modes import REPORT_ENV, STRICT_ENV, mode
+from .modes import REPORT_ENV, STRICT_ENV, grading, mode
 from .source_rules import source_problems
 from .study import hint, progress, solution
 from .values import encode
@@ -72,7 +72,7 @@ def check_value(
 ) -> None:
     """Check one value, such as a variable the exercise asks the learner to compute."""
     __tracebackhide__ = True
-    if _grading():
+    if grading():
         _report(name, kind="value", case=0, args=None, value=actual, expected=expected,
                 rtol=rtol, atol=atol, hidden=hidden)
         return _reported(name, 1)
@@ -106,7 +106,7 @@ def check_same(
                         f"not {type(expected).__name__}")
     if len(args) != 2:
         raise ValueError(f"{name}: check_same calls the function twice: give two argument tuples")
-    grading = _grading()
+    reporting = grading()
     default = "gives the same value twice" if expected else "gives two different values"
     result = CheckResult(name, _label(label, hidden, default), cases=1, func=func)
     values = []
@@ -114,13 +114,13 @@ def check_same(
         try:
             values.append(func(*_copies(_as_tuple(case_args))))
         except Exception as err:  # the learner's code failed: report and explain
-            if grading:
+            if reporting:
                 _report(name, kind="same", case=0, error=err, expected=expected, hidden=hidden)
                 return _reported(name, 1)
             heading = _case_heading(name, func, _as_tuple(case_args), 0, 1, hidden)
             _fail(result, heading, _raised_lines(err, func), None, not_attempted=_untouched(err, func))
             return _conclude(result)
-    if grading:
+    if reporting:
         _report(name, kind="same", case=0, args=None, value=values, expected=expected, hidden=hidden)
         return _reported(name, 1)
     first, second = values
@@ -151,8 +151,8 @@ def check_function(
 ) -> None:
     """Call ``func(*args[i])`` for every case ``i`` and check it returns ``expected[i]``."""
     __tracebackhide__ = True
-    grading = _grading()
-    if expected is None and grading:  # the grader keeps the expected values to itself
+    reporting = grading()
+    if expected is None and reporting:  # the grader keeps the expected values to itself
         expected = [None] * len(args)
     if len(args) != len(expected):
         raise ValueError(f"{name}: {len(args)} argument tuples but {len(expected)} expected values")
@@ -163,14 +163,14 @@ def check_function(
         try:
             got = func(*_copies(case_args))
         except Exception as err:  # the learner's code failed: report and explain
-            if grading:
+            if reporting:
                 _report(name, kind="call", case=i, args=case_args, error=err, expected=want,
                         rtol=rtol, atol=atol, hidden=hidden)
                 continue
             heading = _case_heading(name, func, case_args, i, len(args), hidden)
             _fail(result, heading, _raised_lines(err, func), None, not_attempted=_untouched(err, func))
             continue
-        if grading:
+        if reporting:
             _report(name, kind="call", case=i, args=case_args, value=got, expected=want,
                     rtol=rtol, atol=atol, hidden=hidden)
             continue
@@ -178,7 +178,7 @@ def check_function(
         if mismatch:
             _fail(result, _case_heading(name, func, case_args, i, len(args), hidden), mismatch.lines(),
                   _tolerance(mismatch, rtol, atol, hidden))
-    if grading:
+    if reporting:
         return _reported(name, len(args))
     _conclude(result)
 
@@ -194,7 +194,7 @@ def check_raises(
 ) -> None:
     """Check that ``func(*args[i])`` raises ``exception`` (or a subclass) for every case ``i``."""
     __tracebackhide__ = True
-    grading = _grading()
+    reporting = grading()
     result = CheckResult(name, _label(label, hidden, f"raises {exception.__name__} for invalid input"),
                          cases=len(args), func=func)
     for i, case_args in enumerate(args):
@@ -203,7 +203,7 @@ def check_raises(
         try:
             got = func(*_copies(case_args))
         except Exception as err:
-            if grading:
+            if reporting:
                 _report(name, kind="raises", case=i, args=case_args, error=err,
                         expected=exception.__name__, hidden=hidden)
                 continue
@@ -215,13 +215,13 @@ def check_raises(
             raised = f"expected {exception.__name__}, but it raised {type(err).__name__}: {_text(err)}"
             _fail(result, heading, [raised, *_where(err)], None)
             continue
-        if grading:
+        if reporting:
             _report(name, kind="raises", case=i, args=case_args, value=got,
                     expected=exception.__name__, hidden=hidden)
             continue
         _fail(result, heading, [f"expected {exception.__name__} to be raised, but it returned "
                                 f"{describe(got, reveal=not hidden)}"], None)
-    if grading:
+    if reporting:
         return _reported(name, len(args))
     _conclude(result)
 
@@ -246,7 +246,7 @@ def check_source_avoids(
     ``func``'s own source. The check name must be the function's name, as in the course's cells.
     """
     __tracebackhide__ = True
-    if _grading():
+    if grading():
         # The judge reads the function's definition from the submitted notebook itself: what
         # this kernel says about its own source is not evidence.
         _report(name, kind="source", case=0, args=None, expected=list(forbidden),
@@ -401,10 +401,6 @@ def _short_repr(value: Any) -> str:
 
 
 # --- machine-readable report for graders ------------------------------------------------------
-
-
-def _grading() -> bool:
-    return mode() == "report"
 
 
 def _report(name, *, kind, case, args=None, value=None, error=None, expected=None,

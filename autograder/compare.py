@@ -112,8 +112,8 @@ def _plain(value: Any) -> Any:
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain(v) for v in value) if type(value) in (list, tuple) else value
+    if type(value) in (list, tuple):
+        return type(value)(_plain(v) for v in value)
     if type(value) is dict:
         return {_plain(k): _plain(v) for k, v in value.items()}
     return value

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .exercises import Exercise, Sheet, SheetError, load
 from .modes import grading
-from .verdict import FAIL, NOT_ATTEMPTED, PASS, all_pass, latest
+from .verdict import FAIL, NOT_ATTEMPTED, PASS, all_pass, latest, shell
 
 __all__ = ["hint", "progress", "solution"]
 
@@ -113,12 +113,7 @@ def _changed(name: str, verdict) -> bool:
     checked = next((r.func for r in verdict.results if r.func is not None), None)
     if checked is None:
         return False
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    namespace = getattr(shell, "user_ns", None)
+    namespace = getattr(shell(), "user_ns", None)
     return namespace is not None and name in namespace and namespace[name] is not checked
 
 
@@ -237,12 +232,8 @@ class Note:
 
 
 def _show(markdown: str) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:
-        get_ipython = None
-    if get_ipython is not None and get_ipython() is not None:
-        display(Note(markdown))
-    else:
+    if shell() is None:
         print(markdown)
+        return
+    from IPython.display import display
+    display(Note(markdown))

@@ -158,7 +158,8 @@ _current: dict[str, Any] = {"verdict": None, "handle": None}
 _hooked: list[Any] = []  # the shell whose pre_run_cell event starts a new verdict
 
 
-def _shell():
+def shell():
+    """The IPython shell running this code, or None."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -172,16 +173,16 @@ def _new_cell(*_args) -> None:
 
 def show(result: CheckResult) -> None:
     """Add a check's result to its cell's verdict and show it: in place under IPython, else printed."""
-    shell = _shell()
-    if shell is None or not hasattr(shell, "events"):
+    ipython = shell()
+    if ipython is None or not hasattr(ipython, "events"):
         print(result.text())
         verdict = CellVerdict()
         verdict.add(result)
         latest[result.name] = verdict
         return
-    if shell not in _hooked:
-        shell.events.register("pre_run_cell", _new_cell)
-        _hooked.append(shell)
+    if ipython not in _hooked:
+        ipython.events.register("pre_run_cell", _new_cell)
+        _hooked.append(ipython)
     verdict = _current["verdict"]
     if verdict is None or verdict.name != result.name:
         verdict = CellVerdict()
