@@ -7,7 +7,7 @@ PORT ?= 8888
 # JupyterLab refuses to run as root unless told to (containers and CI run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab instructor test test-quick lint browser postgres sandbox attacks grade screenshots demo bench notebooks figures lock clean
+.PHONY: help lab instructor test test-quick lint browser postgres sandbox attacks grade screenshots demo exercises bench notebooks figures lock clean
 
 help:
 	@echo "make lab         start JupyterLab on notebooks/ (http://127.0.0.1:$(PORT))"
@@ -18,6 +18,7 @@ help:
 	@echo "make screenshots redraw docs/screenshots/ from the browser tests"
 	@echo "make grade       grade every submission in submitted/ in parallel (GRADE_FLAGS=--force …)"
 	@echo "make demo        the instructor workflow end to end on generated submissions"
+	@echo "make exercises   every exercise against its catalogue of right and wrong answers: verdict, points"
 	@echo "make bench       notebook run time and widget update time (medians)"
 	@echo "make notebooks   regenerate notebooks/ from source/ (nbgrader generate_assignment)"
 	@echo "make figures     redraw the static figures in source/ from the notebooks' own code"
@@ -90,6 +91,10 @@ grade: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m autograder.demo
+
+# The learner's verdict and the graded points of every catalogued answer (EXERCISES_FLAGS=--visible …).
+exercises: $(STAMP) sandbox
+	$(BIN)/python -m autograder.answers $(EXERCISES_FLAGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m autograder.bench

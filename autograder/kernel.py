@@ -50,9 +50,10 @@ class KernelSession:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
 
-    def run(self, code: str, *, allow_error: bool = False) -> Outputs:
-        """Execute ``code`` and collect every output published for it until the kernel is idle."""
-        msg_id = self.client.execute(code, store_history=False)
+    def run(self, code: str, *, allow_error: bool = False, store: bool = False) -> Outputs:
+        """Execute ``code`` and collect every output published for it until the kernel is idle;
+        ``store`` keeps it in the kernel's history, as a notebook cell run from the UI is."""
+        msg_id = self.client.execute(code, store_history=store)
         out = Outputs()
         while True:
             try:
