@@ -174,6 +174,13 @@ def sweep_stale_runtimes() -> int:
     return removed
 
 
+def site_dirs() -> list[str]:
+    """The package folders on the grader's path outside its prefixes (a .pth file can add them,
+    e.g. an image's shared site-packages): the kernel runs the same interpreter and needs them.
+    Only folders named site-packages or dist-packages, never the grader's working folder."""
+    return [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()]
+
+
 def bwrap_command(*, cwd: Path, writable: list[Path], tmp: Path | None = None) -> list[str]:
     """The bubblewrap prefix: what the sandbox sees, read-only unless listed in ``writable``;
     /tmp is ``tmp`` when given (inside the kernel's quota), else a small tmpfs of its own."""
@@ -191,7 +198,8 @@ def bwrap_command(*, cwd: Path, writable: list[Path], tmp: Path | None = None) -
     for top in ("/bin", "/sbin", "/lib", "/lib64", "/lib32"):
         command += ["--ro-bind-try", top, top]
     package = Path(autograder.__file__).resolve().parent
-    readable = [Path(p).resolve() for p in dict.fromkeys([sys.base_prefix, sys.prefix, package])]
+    readable = [Path(p).resolve() for p in dict.fromkeys([sys.base_prefix, sys.prefix, package,
+                                                          *site_dirs()])]
     # bubblewrap makes the folders leading to a mount 0700; the kernel's user must pass through.
     parents = sorted({a for p in [*readable, *writable] for a in Path(p).parents} - {Path("/"), Path("/tmp")},
                      key=lambda a: len(a.parts))
