@@ -96,9 +96,15 @@ demo: $(STAMP)
 exercises: $(STAMP) sandbox
 	$(BIN)/python -m autograder.answers $(EXERCISES_FLAGS)
 
+# Both parts always run: a part that misses a target says so in its own output and in the summary,
+# and the exit status at the end is non-zero if any part missed one.
 bench: $(STAMP)
-	$(BIN)/python -m autograder.bench
-	$(BIN)/python -m autograder.bench_grading
+	@learner=0; grading=0; \
+	$(BIN)/python -m autograder.bench || learner=1; \
+	$(BIN)/python -m autograder.bench_grading || grading=1; \
+	say() { [ $$1 = 0 ] && echo "within target" || echo "MISSED A TARGET (see above)"; }; \
+	echo "bench summary: notebook and widget waits: $$(say $$learner); class grading: $$(say $$grading)"; \
+	[ $$learner = 0 ] && [ $$grading = 0 ]
 
 notebooks: $(STAMP)
 	$(BIN)/python -m autograder.release
