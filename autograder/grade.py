@@ -3,7 +3,7 @@
     course-grade                      # every assignment in source/, all cores, in this folder
     course-grade --assignment A2_calculus --jobs 4 --course path/to/course
     course-grade --force              # regrade even what is graded and unchanged
-    course-grade --db-url postgresql+psycopg2://...   # a PostgreSQL gradebook instead of SQLite
+    course-grade --db-url postgresql+psycopg://...    # a PostgreSQL gradebook instead of SQLite (driver: psycopg)
 
 Student kernels run in a bubblewrap sandbox; where it cannot run, course-grade refuses to grade
 (--no-sandbox grades anyway, with student code running with your rights).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import List, Unicode
 
 HIDDEN_NOTE = "# Hidden tests ran here; their result is below."
 AFTER_HIDDEN_NOTE = ("[this cell's output is not part of the feedback: it ran after hidden tests, and "
@@ -35,6 +35,12 @@ class HideHiddenTests(NbGraderPreprocessor):
     one-line note. Cells before it ran before any hidden input existed in the kernel and keep
     their outputs. The autograded notebook itself, which only instructors see, keeps everything.
     """
+
+    # nbgrader's base class declares this without config=True, so the HTML exporter's setting of it
+    # warned "Config option `display_data_priority` not recognized" on every feedback run; nbgrader's
+    # own GetGrades declares it configurable the same way.
+    display_data_priority = List(["text/html", "application/pdf", "text/latex", "image/svg+xml",
+                                  "image/png", "image/jpeg", "text/plain"]).tag(config=True)
 
     begin = Unicode("BEGIN HIDDEN TESTS", help="Marker that opens a hidden-test region").tag(
         config=True
