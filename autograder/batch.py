@@ -33,7 +33,14 @@ from pathlib import Path
 import nbformat
 from sqlalchemy.exc import SAWarning
 
-from .submission_files import QUARANTINE, digest_folder, quarantine_entry, quarantine_submission, why_refused
+from .submission_files import (
+    QUARANTINE,
+    digest_folder,
+    open_regular,
+    quarantine_entry,
+    quarantine_submission,
+    why_refused,
+)
 
 STAMP = ".course-grade.json"  # in autograded/STUDENT/ASSIGNMENT/, written when grading completes
 GRADED, SKIPPED, FAILED = "graded", "skipped", "failed"
@@ -158,11 +165,35 @@ def stamp_path(course: Path, submission: Submission) -> Path:
 
 
 def already_graded(course: Path, submission: Submission) -> bool:
+    """Graded before and unchanged since: by course-grade (its stamp matches what grading depends
+    on), or — with no stamp — by `nbgrader autograde`, judged by nbgrader's own rule."""
     try:
         stamp = json.loads(stamp_path(course, submission).read_text())
     except (OSError, ValueError):
-        return False
+        return graded_by_nbgrader(course, submission)
     return stamp.get("fingerprint") == fingerprint(course, submission)
+
+
+def graded_by_nbgrader(course: Path, submission: Submission) -> bool:
+    """nbgrader autograde's rule for skipping (nbgrader/converters/base.py, init_destination): the
+    autograded notebook exists and the submission's timestamp.txt is not newer than its copy's."""
+    done = course / "autograded" / submission.student / submission.assignment
+    if not (done / f"{submission.assignment}.ipynb").is_file():
+        return False
+    new = _timestamp(course / "submitted" / submission.student / submission.assignment)
+    old = _timestamp(done)
+    return not (new is not None and old is not None and new > old)
+
+
+def _timestamp(folder: Path):
+    """A folder's timestamp.txt as nbgrader reads it, or None (missing, unreadable, not a date)."""
+    from nbgrader.utils import parse_utc
+
+    try:
+        with os.fdopen(open_regular(folder / "timestamp.txt"), encoding="utf-8") as stream:
+            return parse_utc(stream.read(200).strip())
+    except (OSError, ValueError, UnicodeDecodeError, OverflowError):
+        return None
 
 
 # --- the workers ------------------------------------------------------------------------------

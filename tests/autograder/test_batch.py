@@ -129,6 +129,17 @@ def test_a_second_run_skips_what_is_graded_and_regrades_what_changed(course):
     assert forced.count(GRADED) == STUDENTS
 
 
+def test_what_nbgrader_autograde_graded_is_skipped_unless_submitted_again_since(course):
+    for student in BROKEN:  # nbgrader autograde stops with an error on these
+        shutil.rmtree(course / "submitted" / student)
+    nbgrader(course, "autograde", ASSIGNMENT)
+    changed = good_students()[0]
+    (course / "submitted" / changed / ASSIGNMENT / "timestamp.txt").write_text("2030-01-01 00:00:00.000000 UTC")
+    after = grade(course, assignments=[ASSIGNMENT], jobs=2)
+    assert [o.submission.student for o in after.outcomes if o.status == GRADED] == [changed]
+    assert after.count(SKIPPED) == STUDENTS - 1
+
+
 def test_random_kernel_start_failures_are_retried_and_lose_nothing(course, monkeypatch):
     monkeypatch.setenv(RATE_ENV, "0.4")
     summary = grade(course, assignments=[ASSIGNMENT], jobs=2, retries=8, extra_config={
