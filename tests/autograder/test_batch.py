@@ -134,7 +134,8 @@ def test_what_nbgrader_autograde_graded_is_skipped_unless_submitted_again_since(
         shutil.rmtree(course / "submitted" / student)
     nbgrader(course, "autograde", ASSIGNMENT)
     changed = good_students()[0]
-    (course / "submitted" / changed / ASSIGNMENT / "timestamp.txt").write_text("2030-01-01 00:00:00.000000 UTC")
+    stamp = course / "submitted" / changed / ASSIGNMENT / "timestamp.txt"
+    stamp.write_text("2030-01-01 00:00:00.000000 UTC")
     after = grade(course, assignments=[ASSIGNMENT], jobs=2)
     assert [o.submission.student for o in after.outcomes if o.status == GRADED] == [changed]
     assert after.count(SKIPPED) == STUDENTS - 1
@@ -219,7 +220,9 @@ def test_the_command_writes_a_grades_csv_with_a_column_per_grade_cell(course, ca
     with open(course / "out.csv", newline="") as stream:
         rows = {row["student"]: row for row in csv.DictReader(stream)}
     right = next(s for s in good_students() if s.endswith("-right"))
-    assert rows[right][ASSIGNMENT] == "13" and rows[right][f"{ASSIGNMENT}:test_grad_f"] == "2"
+    full = sum(next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == "right").expected.values())
+    assert rows[right][ASSIGNMENT] == f"{full:g}" and rows[right][f"{ASSIGNMENT}:test_grad_f"] == "2"
+    assert rows[right][f"{ASSIGNMENT}:gradient_by_hand"] == "pending"  # the written answer, for a person
     assert set(good_students()) <= set(rows)
 
 
