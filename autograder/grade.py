@@ -3,7 +3,7 @@
     course-grade                      # every assignment in source/, all cores, in this folder
     course-grade --assignment A2_calculus --jobs 4 --course path/to/course
     course-grade --force              # regrade even what is graded and unchanged
-    course-grade --db-url postgresql+psycopg://...    # a PostgreSQL gradebook instead of SQLite (driver: psycopg)
+    course-grade --db-url postgresql+psycopg://...    # a PostgreSQL gradebook (driver: psycopg)
 
 Student kernels run in a bubblewrap sandbox; where it cannot run, course-grade refuses to grade
 (--no-sandbox grades anyway, with student code running with your rights).
@@ -22,10 +22,13 @@ import statistics
 import sys
 from pathlib import Path
 
+import nbformat
+
 from .batch import FAILED, GRADED, SKIPPED, Summary, grade
 from .course_lock import CourseLocked, grading_lock
 from .gradesheet import write_gradesheet
 from .progress import ProgressBar
+from .reports import plain_test_cells
 from .sandbox import refusal, sweep_stale_runtimes
 from .sandbox import status as sandbox_status
 
@@ -68,6 +71,19 @@ def report(summary: Summary) -> str:
     if summary.interrupted:
         lines.append("interrupted: what was graded is kept; run the same command again to resume")
     return "\n".join(lines)
+
+
+def plain_notes(course: Path, chosen: list[str]) -> list[str]:
+    """A line per assignment whose test cells include plain assert cells (graded nbgrader's way)."""
+    notes = []
+    for assignment in chosen:
+        for path in sorted((course / "source" / assignment).glob("*.ipynb")):
+            plain = plain_test_cells(nbformat.read(path, as_version=4))
+            if plain:
+                notes.append(f"note: {assignment}/{path.name}: {len(plain)} test cell(s) with plain assert "
+                             f"statements ({', '.join(plain)}), graded the nbgrader way (pass = no error); "
+                             "not tamper-proof, unlike the course's check helpers")
+    return notes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                             known_students=None if create_students else roster(db_url),
                             on_progress=ProgressBar())
             print(report(summary))
+            for line in plain_notes(course, chosen):
+                print(line)
             if not summary.interrupted:
                 sheet = args.csv or course / "grades-by-cell.csv"
                 rows = write_gradesheet(db_url, sheet)

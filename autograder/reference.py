@@ -107,6 +107,16 @@ def _run(source: Path, timeout: int) -> dict[str, list[dict]]:
         if grade_id is None:
             continue
         mine = client.records.get(index, [])
+        if not mine:
+            # A plain nbgrader test cell (assert statements, no check helper): graded the nbgrader
+            # way, on whether it raises; its record list stays empty, which is how the grader knows.
+            raised = [o.get("ename", "an error") for o in client.nb.cells[index].get("outputs", [])
+                      if o.get("output_type") == "error"]
+            if raised:
+                raise ReferenceError(f"{source}: the solution fails its own test cell {grade_id!r}: "
+                                     f"it raises {raised[0]}")
+            records[grade_id] = []
+            continue
         verdict = judge_cell(mine, mine, sources=sources)
         if not verdict.passed:
             problem = "; ".join(verdict.problems) or "it reports no checks"

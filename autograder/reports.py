@@ -90,6 +90,25 @@ def test_cell_id(cell) -> str | None:
 CHECKS_WITH_EXPECTED = {"check_value": 2, "check_function": None}  # name -> position of expected
 
 
+def plain_test_cells(notebook) -> list[str]:
+    """The grade ids of test cells that call no check helper (``check_…``): plain nbgrader cells,
+    graded on whether they raise."""
+    plain = []
+    for cell in notebook.cells:
+        grade_id = test_cell_id(cell)
+        if grade_id is None:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        calls = {getattr(n.func, "id", getattr(n.func, "attr", ""))
+                 for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        if not any(name.startswith("check_") for name in calls):
+            plain.append(grade_id)
+    return plain
+
+
 def without_expected(source: str) -> str:
     """``source`` with every check's expected value replaced by None.
 

@@ -45,6 +45,8 @@ from .hidehiddentests import VERDICT, HideHiddenTests, verdict_output
 from .restoretestcells import released_notebook
 
 _warned_unsandboxed = False
+PLAIN_NOTE = ("graded the nbgrader way: this test cell uses plain assert statements, which are not "
+              "tamper-proof (the course's check helpers are)")
 
 
 def _loop_running() -> bool:
@@ -276,14 +278,22 @@ class JudgedExecute(RecordsChecks, Execute):
         codes = [i for i, cell in enumerate(self.nb.cells) if cell.cell_type == "code"]
         sources = [self.nb.cells[i].source for i in codes]
         tampered = self._first_tampering(codes)
-        hidden_seen = False
+        hidden_seen, plain = False, 0
         for index, cell in enumerate(self.nb.cells):
             hidden_seen |= cell.cell_type == "code" and HideHiddenTests.begin.default_value in cell.source
             grade_id = test_cell_id(cell)
             if grade_id is None:
                 continue
-            verdict = judge_cell(reference.get(grade_id, []), self.records.get(index, []), sources=sources)
-            passed, message = verdict.passed, verdict.message(terse=hidden_seen)
+            expected = reference.get(grade_id)
+            if expected == []:  # a plain assert cell: nbgrader's rule, pass = no error
+                raised = _raised(cell)
+                passed = not raised
+                message = (f"✔ {PLAIN_NOTE}: it ran without an error" if passed
+                           else f"✘ {PLAIN_NOTE}: it stopped with {raised}")
+                plain += 1
+            else:
+                verdict = judge_cell(expected or [], self.records.get(index, []), sources=sources)
+                passed, message = verdict.passed, verdict.message(terse=hidden_seen)
             if tampered and tampered[0] <= index:
                 passed, message = False, ("✘ judged by the grader: not graded, because the notebook "
                                           f"changes the grader's tools before this cell — {tampered[1]}")
@@ -300,6 +310,11 @@ class JudgedExecute(RecordsChecks, Execute):
                 # First, so that nbgrader's scoring sees the error before anything else.
                 cell.outputs = [verdict_output(cell.metadata[VERDICT]),
                                 *[o for o in cell.outputs if o.output_type != "execute_result"]]
+        if plain:
+            meta = self.resources.get("nbgrader", {})
+            self.log.warning("%s/%s: %d test cell(s) with plain assert statements, graded the nbgrader "
+                             "way (pass = no error); they are not tamper-proof, the check helpers are",
+                             meta.get("student", "?"), meta.get("assignment", "?"), plain)
 
     def _first_tampering(self, codes: list[int]) -> tuple[int, str] | None:
         """The first of the student's own cells that could change what test cells report, and how.
