@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 
 from . import checks
 from .judge import judge_cell
-from .reports import ReportFile, test_cell_id, without_expected
+from .reports import ReportFile, plain_test_cells, test_cell_id, without_expected
 from .sandbox import private_dir
 from .zmq_polling import install
 
@@ -101,13 +101,16 @@ def _run(source: Path, timeout: int) -> dict[str, list[dict]]:
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
     records: dict[str, list[dict]] = {}
+    # Only a cell that calls no check helper is plain: one whose checks did not report is an error
+    # (were the reports lost, every check-helper cell would otherwise pass on "no error").
+    plain = set(plain_test_cells(notebook))
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     for index, cell in enumerate(notebook.cells):
         grade_id = test_cell_id(cell)
         if grade_id is None:
             continue
         mine = client.records.get(index, [])
-        if not mine:
+        if not mine and grade_id in plain:
             # A plain nbgrader test cell (assert statements, no check helper): graded the nbgrader
             # way, on whether it raises; its record list stays empty, which is how the grader knows.
             raised = [o.get("ename", "an error") for o in client.nb.cells[index].get("outputs", [])
