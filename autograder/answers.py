@@ -247,7 +247,7 @@ def format_matrix(assignment: str, rows: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0].strip("`: "))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0].replace("`", ""))
     parser.add_argument("assignment", nargs="*", help="assignments (default: all)")
     parser.add_argument("--visible", action="store_true", help="only the learner's verdicts (no grading)")
     parser.add_argument("--jobs", type=int, default=None,

@@ -5,6 +5,7 @@ import csv
 import nbformat
 import pytest
 
+from autograder.demo import MANUAL_COMMENT
 from autograder.leaks import find_leaks, secret_lines, visible_text
 from autograder.submissions import scenarios
 
@@ -36,7 +37,20 @@ def test_grade_export_has_a_row_per_student(demo):
         rows = {row["student_id"]: row for row in csv.DictReader(stream)}
     assert set(rows) == {s.name for s in scenarios(demo.assignment)}
     right = next(s for s in scenarios(demo.assignment) if s.name == "right")
-    assert float(rows["right"]["score"]) == sum(right.expected.values())
+    assert float(rows["right"]["score"]) == sum(right.expected.values()) + sum(demo.manual["right"].values())
+
+
+def test_feedback_generated_after_manual_grading_carries_its_scores_and_comments(demo):
+    a = demo.assignment
+    assert demo.manual["right"] and all(points > 0 for points in demo.manual["right"].values())
+    right = visible_text((demo.course / "feedback" / "right" / a / f"{a}.html").read_text())
+    wrong = visible_text((demo.course / "feedback" / "wrong" / a / f"{a}.html").read_text())
+    assert MANUAL_COMMENT[True] in right and MANUAL_COMMENT[False] in wrong
+
+
+def test_the_demo_keeps_nbgraders_cache_of_its_students_in_a_private_home(demo):
+    cache = demo.course.parent / "home" / ".local" / "share" / "jupyter" / "nbgrader_cache"
+    assert cache.is_dir() and any(cache.iterdir())
 
 
 def test_feedback_shows_no_hidden_test_and_no_solution_the_student_did_not_write(demo):
