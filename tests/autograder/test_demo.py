@@ -5,7 +5,9 @@ import csv
 import nbformat
 import pytest
 
+from autograder.course import nbgrader
 from autograder.demo import MANUAL_COMMENT
+from autograder.grades import max_scores
 from autograder.leaks import find_leaks, secret_lines, visible_text
 from autograder.submissions import scenarios
 
@@ -38,6 +40,19 @@ def test_grade_export_has_a_row_per_student(demo):
     assert set(rows) == {s.name for s in scenarios(demo.assignment)}
     right = next(s for s in scenarios(demo.assignment) if s.name == "right")
     assert float(rows["right"]["score"]) == sum(right.expected.values()) + sum(demo.manual["right"].values())
+
+
+def test_the_canvas_export_lists_every_student_with_points_possible_and_the_export_score(demo):
+    nbgrader(demo.course, "export", "--exporter=autograder.canvas.CanvasExportPlugin", "--to=canvas.csv")
+    with open(demo.course / "canvas.csv", newline="") as stream:
+        header, points, *rows = list(csv.reader(stream))
+    a = demo.assignment
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", a]
+    possible = sum(points for points, _ in max_scores(demo.course, a).values())
+    assert points[0] == "Points Possible" and float(points[5]) == possible
+    with open(demo.course / "grades.csv", newline="") as stream:
+        exported = {row["student_id"]: row["score"] for row in csv.DictReader(stream)}
+    assert {row[3]: float(row[5]) for row in rows} == {s: float(v) for s, v in exported.items()}
 
 
 def test_feedback_generated_after_manual_grading_carries_its_scores_and_comments(demo):
