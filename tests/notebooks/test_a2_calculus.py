@@ -61,3 +61,30 @@ def test_every_control_is_labelled(kernel):
     controls = "taylor_function, taylor_order, taylor_point, secant_h, secant_x"
     labels = kernel.json(f"[w.description for w in ({controls})]")
     assert all(labels) and len(set(labels)) == len(labels)
+
+
+def test_backpropagation_matches_central_differences_for_other_networks(kernel):
+    """The bridge's backward() is right in general, not only for the network the notebook draws."""
+    gaps = kernel.json("""[float(max(np.max(np.abs(
+        central_gradient(lambda v, k=k: forward({**p, k: v}, v if k == 'x' else x, 0.7)[0],
+                         x if k == 'x' else p[k]) - backward(p, x, 0.7)[k]))
+        for k in ['W1', 'b1', 'w2', 'b2', 'x']))
+        for p, x in [({'W1': r.normal(size=(m, n)), 'b1': r.normal(size=m), 'w2': r.normal(size=m),
+                       'b2': float(r.normal())}, r.normal(size=n))
+                     for r, m, n in [(np.random.default_rng(s), 2 + s, 5 - s) for s in range(4)]]]""")
+    assert len(gaps) == 4 and max(gaps) < 1e-7
+
+
+def test_the_hessian_conventions_differ_only_where_the_mixed_partials_do(kernel):
+    """The two books' Hessians are transposes: equal for the smooth example, not at the counterexample."""
+    same_smooth, same_twisted = kernel.json(
+        "[bool(np.allclose(H, H.T, atol=1e-4)), bool(np.allclose(H_ours, H_other, atol=0.5))]")
+    assert same_smooth and not same_twisted
+
+
+def test_gradient_descent_on_the_quadratic_converges_exactly_below_two_over_lambda_max(kernel):
+    """The reference gradient_descent converges on the bridge's quadratic iff lr < 2 / λ_max ≈ 0.553."""
+    outcomes = kernel.json("""[
+        bool(np.linalg.norm(gradient_descent(grad_q, [2, 2], lr, 1000) - x_star) < 1e-6)
+        for lr in (0.1, 0.3, 0.5, 0.56, 0.6)]""")
+    assert outcomes == [True, True, True, False, False]

@@ -2,6 +2,7 @@
 
 import re
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -157,3 +158,65 @@ def test_every_position_of_every_lln_control_draws(kernel):
 def test_every_control_is_labelled(kernel):
     labels = kernel.json("[w.description for w in (cond_a, cond_b, cond_n, lln_a, lln_b, lln_n)]")
     assert all(labels) and len(set(labels)) == len(labels)
+
+
+# --- the bridge to deep learning (Section 4) ------------------------------------------------
+
+
+def test_clt_figure_draws_one_image_and_the_means_of_32_draws_look_normal(kernel):
+    out = kernel.run("draw_clt()")
+    assert out.error is None and len(out.images) == 1
+    shares = kernel.json("[float(np.mean(np.abs(standardized_means(32)) <= k)) for k in (1, 2, 3)]")
+    normal = [0.6827, 0.9545, 0.9973]
+    assert all(abs(share - want) < 0.01 for share, want in zip(shares, normal, strict=True))
+
+
+def test_softmax_rows_are_conditional_distributions_for_any_logits(kernel):
+    logits = "np.random.default_rng(4).normal(scale=30, size=(50, 5))"
+    rows = kernel.json(f"softmax({logits}).sum(axis=1).tolist()")
+    assert np.allclose(rows, 1)
+    assert kernel.json("bool(np.allclose(softmax(np.array([[1000.0, 0.0, -1000.0]])), [[1, 0, 0]]))")
+
+
+def test_minibatch_loss_mean_is_unbiased_for_the_exact_cross_entropy(kernel):
+    gap = kernel.json("float((batch_means.mean() - expected_loss) / (loss_sd / np.sqrt(256 * 2_000)))")
+    assert abs(gap) < 4
+
+
+ISSUE_14_WRONG_ANSWERS = [
+    ("is_independent", "def is_independent(joint, tol=1e-9):\n"
+                       "    product = np.outer(joint.sum(axis=1), joint.sum(axis=0))\n"
+                       "    return bool(np.any(np.abs(joint - product) <= tol))\n"),
+    ("is_independent", "def is_independent(joint, tol=1e-9):\n"
+                       "    product = np.outer(joint.sum(axis=1), joint.sum(axis=0))\n"
+                       "    return bool(abs(joint[0, 0] - product[0, 0]) <= tol)\n"),
+    ("discrete_expectation", "def discrete_expectation(values, probs):\n"
+                             "    values, probs = np.asarray(values, float), np.asarray(probs, float)\n"
+                             "    if values.shape != probs.shape or np.any(probs < 0):\n"
+                             "        raise ValueError('invalid')\n"
+                             "    if not np.isclose(probs.sum(), 1):\n"
+                             "        raise ValueError('invalid')\n"
+                             "    return float(values @ probs)\n"),
+    ("monte_carlo_integral", "def monte_carlo_integral(g, a, b, n, rng):\n"
+                             "    return float((b - a) * np.mean(g(rng.uniform(a, b, size=n // 4))))\n"),
+    ("monte_carlo_integral", "def monte_carlo_integral(g, a, b, n, rng):\n"
+                             "    return float((b - a) * np.mean(g(rng.uniform(a, b, size=n // 10))))\n"),
+]
+
+
+@pytest.mark.parametrize("name, code", ISSUE_14_WRONG_ANSWERS,
+                         ids=["np-any", "entry-0-0", "isclose-default", "n-over-4", "n-over-10"])
+def test_the_visible_checks_reject_the_wrong_answers_issue_14_names(kernel, name, code):
+    """Regression (issue 14): is_independent with np.any or only entry [0, 0], discrete_expectation
+    with np.isclose's default tolerance, and monte_carlo_integral with n // 4 or n // 10 samples
+    showed ✔ to the learner."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
+             for c in nbformat.read(NOTEBOOK, as_version=4).cells}
+    latest = "__import__('autograder.verdict', fromlist=['latest']).latest"
+    kernel.run(f"_saved = {name}")
+    try:
+        kernel.run(code)
+        kernel.run(cells[f"test_{name}"].split("### BEGIN HIDDEN TESTS")[0])
+        assert kernel.json(f"{latest}[{name!r}].status") == "fail"
+    finally:
+        kernel.run(f"{name} = _saved")
