@@ -44,7 +44,8 @@ from .values import encode
 from .verdict import PASS, CheckResult, show
 
 __all__ = [
-    "CheckFailed", "check_function", "check_raises", "check_same", "check_source_avoids", "check_value",
+    "CheckFailed", "check_function", "check_raises", "check_same", "check_source_avoids",
+    "check_source_uses_only", "check_value",
     "hint", "progress", "solution", "REPORT_ENV", "STRICT_ENV",
 ]
 
@@ -246,24 +247,53 @@ def check_source_avoids(
     ``func``'s own source. The check name must be the function's name, as in the course's cells.
     """
     __tracebackhide__ = True
+    shown = ", ".join("the @ operator" if f == "@" else f for f in forbidden)
+    _check_source(name, func, list(forbidden), None, label or f"does not use {shown}")
+
+
+def check_source_uses_only(
+    name: str,
+    func: Callable,
+    *,
+    allowed: Sequence[str],
+    label: str | None = None,
+) -> None:
+    """Check that the code behind ``func`` uses only what ``allowed`` lists: an allowlist.
+
+    Every attribute the code reaches (``zeros`` for ``np.zeros``, ``shape`` for ``A.shape``), every
+    built-in name it loads (``range``, ``sum``), every name it imports with ``from … import`` and
+    the ``@`` operator (``"@"``) must be listed. Arithmetic operators other than ``@``, indexing,
+    comparisons, literals, and the notebook's own functions and variables need no entry, but what
+    those use counts too: the code is read as :func:`check_source_avoids` reads it, through every
+    def and binding the function can reach. A name the exercise does not list — ``np.inner``,
+    ``np.kron``, ``functools.reduce``, ``np.roots`` — fails, so the exercise's text can say what is
+    allowed instead of listing everything that is not.
+    """
+    __tracebackhide__ = True
+    _check_source(name, func, [], list(allowed), label or "uses only what the exercise allows")
+
+
+def _check_source(name: str, func: Callable, forbidden: list[str], allowed: list[str] | None,
+                  label: str) -> None:
+    __tracebackhide__ = True
     if grading():
         # The judge reads the function's definition from the submitted notebook itself: what
         # this kernel says about its own source is not evidence.
-        _report(name, kind="source", case=0, args=None, expected=list(forbidden),
+        rule = list(forbidden) if allowed is None else {"allowed": list(allowed)}
+        _report(name, kind="source", case=0, args=None, expected=rule,
                 function=getattr(func, "__name__", name))
         return _reported(name, 1)
-    shown = ", ".join("the @ operator" if f == "@" else f for f in forbidden)
-    result = CheckResult(name, label or f"does not use {shown}", cases=1, func=func)
+    result = CheckResult(name, label, cases=1, func=func)
     history = _kernel_history()
     checked = name if name.isidentifier() else getattr(func, "__name__", name)
-    if history is not None and not (history and "check_source_avoids" in history[-1]):
+    if history is not None and not (history and "check_source_" in history[-1]):
         history = None  # this cell was run without being stored (store_history=False): read func itself
     if history is not None:
         labels = [f"In [{i}]" for i in range(len(history))]
-        problems = source_problems(history, checked, forbidden, labels=labels)
-        if problems and _own_source_is_clean(func, forbidden):
+        problems = source_problems(history, checked, forbidden, labels=labels, allowed=allowed)
+        if problems and _own_source_is_clean(func, forbidden, allowed):
             # The kernel's history keeps cells as they were when they ran, also since edited ones.
-            problems = ["your function as it is now avoids them, but an earlier cell this kernel ran "
+            problems = ["your function as it is now keeps to the rule, but an earlier cell this kernel ran "
                         "still counts (the grader reads the saved notebook, as a fresh kernel would):",
                         *problems,
                         "Kernel → Restart Kernel and Run All Cells leaves the old versions behind"]
@@ -276,19 +306,21 @@ def check_source_avoids(
         except (OSError, TypeError) as err:
             problems = [f"could not read the source of {name}: {err}"]
         else:
-            problems = source_problems([source], func.__name__, forbidden, labels=[f"the source of {name}"])
+            problems = source_problems([source], func.__name__, forbidden, labels=[f"the source of {name}"],
+                                       allowed=allowed)
     if problems:
         _fail(result, "", problems, None)
     _conclude(result)
 
 
-def _own_source_is_clean(func: Callable, forbidden: Sequence[str]) -> bool:
-    """Whether ``func``'s own current definition uses none of ``forbidden`` (False if unreadable)."""
+def _own_source_is_clean(func: Callable, forbidden: Sequence[str],
+                         allowed: Sequence[str] | None = None) -> bool:
+    """Whether ``func``'s own current definition keeps to the rule (False if unreadable)."""
     try:
         source = textwrap.dedent(inspect.getsource(func))
     except (OSError, TypeError):
         return False
-    return not source_problems([source], func.__name__, forbidden, labels=["now"])
+    return not source_problems([source], func.__name__, forbidden, labels=["now"], allowed=allowed)
 
 
 def _kernel_history() -> list[str] | None:

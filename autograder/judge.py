@@ -202,9 +202,15 @@ def _short(text: str, limit: int) -> str:
 
 
 def _judge_source(ref: dict, sources: list[str]) -> str | None:
-    """Forbidden names are looked for in the submitted notebook's code (every cell, read as IPython
-    runs it), not in what the kernel says: :mod:`autograder.source_rules`."""
-    problems = source_problems(sources, ref["function"], ref["expected"])
+    """Forbidden names (a list), or everything but the allowed ones (``{"allowed": [...]}``), are
+    looked for in the submitted notebook's code (every cell, read as IPython runs it), not in what
+    the kernel says: :mod:`autograder.source_rules`. The rule comes from the reference's record."""
+    rule = decode(ref["expected"])
+    if isinstance(rule, dict):
+        forbidden, allowed = rule.get("forbidden", []), rule["allowed"]
+    else:
+        forbidden, allowed = rule, None
+    problems = source_problems(sources, ref["function"], forbidden, allowed=allowed)
     if not problems:
         return None
     more = len(problems) - 3

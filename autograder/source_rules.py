@@ -98,9 +98,15 @@ def forbidden_uses(tree: ast.AST, forbidden: set[str]) -> list[str]:
 
 
 def source_problems(cells: Sequence[str], name: str, forbidden: Iterable[str], *,
-                    labels: Sequence[str] | None = None) -> list[str]:
+                    labels: Sequence[str] | None = None, allowed: Iterable[str] | None = None) -> list[str]:
     """Why the code behind ``name`` in these cells (in the order they run) breaks the rules, one
-    sentence each; empty when it keeps them. ``labels`` name the cells in messages."""
+    sentence each; empty when it keeps them. ``labels`` name the cells in messages.
+
+    With ``allowed`` (an allowlist: names of functions, attributes and builtins, ``"@"`` for the
+    operator), the code ``name`` can reach may use nothing else: every attribute it reaches
+    (``np.zeros``, ``A.shape``), every built-in name it loads (``sum``, ``range``), every name it
+    imports with ``from … import`` and the ``@`` operator must be in the list. Operators other
+    than ``@``, indexing, literals and the notebook's own names need no entry."""
     labels = tuple(labels) if labels is not None else tuple(f"code cell {i + 1}" for i in range(len(cells)))
     try:
         notebook = _notebook(tuple(cells), labels)
@@ -108,14 +114,18 @@ def source_problems(cells: Sequence[str], name: str, forbidden: Iterable[str], *
         if not defined:
             missing = f"no `def {name}` found in the notebook (the function must be defined with def)"
             return [missing, *problems]
-        return [*problems, *notebook.problems, *_forbidden_problems(notebook, name, set(forbidden))]
+        found = [*problems, *notebook.problems, *_forbidden_problems(notebook, name, set(forbidden))]
+        if allowed is not None:
+            found.extend(_unallowed_problems(notebook, name, set(allowed)))
+        return found
     except RecursionError:
         return ["the code is nested too deeply for the grader to read"]
 
 
 # The names test cells call: a student's code that rebinds them decides its own checks.
 PROTECTED_NAMES = frozenset({
-    "check_function", "check_value", "check_raises", "check_source_avoids", "check_same", "CheckFailed",
+    "check_function", "check_value", "check_raises", "check_source_avoids", "check_source_uses_only",
+    "check_same", "CheckFailed",
 })
 # What else the release's import line brings in: for the learner, asked for by hand; no test calls them.
 STUDY_NAMES = frozenset({"hint", "solution", "progress"})
@@ -660,6 +670,7 @@ class _Unit:
     escapes: bool = False  # a function inside stores values where other code reads them
     subunits: list[_Unit] = field(default_factory=list)  # code its magics run
     ids: set[int] = field(default_factory=set)
+    targets: set[int] = field(default_factory=set)  # ids of the nodes naming what it changes in place
 
 
 def _unit_shapes(stmts: list[ast.stmt]) -> Iterator[tuple[ast.AST, list[ast.AST], list[ast.AST] | None]]:
@@ -735,6 +746,12 @@ def _record_change(unit: _Unit, node: ast.AST, scopes: _Scopes) -> None:
             changed.append(node.args[0])
     if not changed:
         return
+    if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):  # the method called, or the target
+        unit.targets.add(id(node.func) if isinstance(node, ast.Call) else id(node))
+    for expr in changed:
+        while isinstance(expr, (ast.Attribute, ast.Subscript, ast.Starred)):
+            unit.targets.add(id(expr))
+            expr = expr.value
     function = scopes.outside_comprehensions(scopes.scope_of[id(node)])
     in_function = isinstance(function, _FUNCTIONS)
     for expr in changed:
@@ -759,6 +776,7 @@ class _Notebook:
     binders: dict[str, list[_Unit]]
     loaders: dict[str, list[_Unit]]
     modules: set[str]  # names bound by imports
+    scopes: dict[int, _Scopes] = field(default_factory=dict)  # id(code) -> where its names live
 
 
 @functools.lru_cache(maxsize=32)
@@ -784,7 +802,8 @@ def _notebook(cells: tuple[str, ...], labels: tuple[str, ...]) -> _Notebook:
             modules |= unit.binds
     for code in codes:
         problems.extend(_dynamic_problems(code, scopes[id(code)]))
-    return _Notebook(codes, units, list(dict.fromkeys(problems)), dict(binders), dict(loaders), modules)
+    return _Notebook(codes, units, list(dict.fromkeys(problems)), dict(binders), dict(loaders), modules,
+                     scopes)
 
 
 # --- the rules -------------------------------------------------------------------------------------
@@ -887,6 +906,56 @@ def _forbidden_problems(notebook: _Notebook, name: str, forbidden: set[str]) -> 
         problems.append(f"the code uses {used}, which this exercise asks you to do without: {shown} in "
                         f"{place}, which {name} reaches through {_route(reached, unit)}")
     return problems
+
+
+def _unallowed_problems(notebook: _Notebook, name: str, allowed: set[str]) -> list[str]:
+    """What the code ``name`` reaches uses beyond ``allowed`` (an allowlist), one sentence per unit.
+
+    Code reached only because it changes an object the function may read (``plt.rcParams.update(…)``,
+    ``np.zeros = …``) is read without the expression naming the changed object: what it stores
+    there still has to keep to the list."""
+    reached = _closure(notebook, name)
+    bound = set(notebook.binders)
+    problems = []
+    for unit in notebook.units:
+        if unit not in reached:
+            continue
+        parent, via = reached[unit]
+        skip = unit.targets if parent is None and via.startswith("a change to") else set()
+        sites: list[tuple[str, ast.AST]] = []
+        for part in unit.parts:
+            for node in ast.walk(part):
+                if id(node) in skip:
+                    continue
+                if isinstance(node, (ast.BinOp, ast.AugAssign)) and isinstance(node.op, ast.MatMult):
+                    used = ["@"]
+                elif isinstance(node, ast.Attribute):
+                    used = [node.attr]
+                elif isinstance(node, ast.ImportFrom):
+                    used = [alias.name for alias in node.names]
+                elif (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in unit.loads
+                      and node.id not in bound and _global_load(notebook, unit, node)):
+                    used = [node.id]  # a builtin: nothing in the notebook binds it
+                else:
+                    continue
+                sites.extend((u, node) for u in used if u not in allowed)
+        if not sites:
+            continue
+        shown = ", ".join(dict.fromkeys(_shown(u, node) if not isinstance(node, ast.Name) else u
+                                        for u, node in sites))
+        place = unit.code.place(sites[0][1])
+        if name in unit.defines:
+            problems.append(f"the code uses {shown}, which is not among what this exercise allows ({place})")
+        else:
+            problems.append(f"the code uses {shown}, which is not among what this exercise allows, in "
+                            f"{place}, which {name} reaches through {_route(reached, unit)}")
+    return problems
+
+
+def _global_load(notebook: _Notebook, unit: _Unit, node: ast.Name) -> bool:
+    """Whether this Name reads a global (or builtin) rather than a local of a function around it."""
+    scopes = notebook.scopes.get(id(unit.code))
+    return scopes is None or scopes.home.get(id(node), 0) is None
 
 
 def _closure(notebook: _Notebook, name: str) -> dict[_Unit, tuple[_Unit | None, str]]:

@@ -17,6 +17,7 @@ from autograder.checks import (
     check_raises,
     check_same,
     check_source_avoids,
+    check_source_uses_only,
     check_value,
 )
 from autograder.modes import mode
@@ -209,6 +210,38 @@ def test_source_check_allows_a_variable_that_shares_a_forbidden_name():
 def test_source_check_catches_an_imported_forbidden_function():
     with pytest.raises(CheckFailed, match="the code uses dot,"):
         check_source_avoids("product", product_with_imported_dot, forbidden=FORBIDDEN)
+
+
+MATMUL_ALLOWED = ["sum", "zip"]
+
+
+def matmul_with_inner(A, B):
+    import numpy
+    return numpy.inner(A, numpy.transpose(B))
+
+
+def test_allowlist_check_passes_code_that_uses_only_what_it_lists(capsys):
+    check_source_uses_only("matmul", matmul_by_loops, allowed=MATMUL_ALLOWED)
+    assert "matmul: ✔ uses only what the exercise allows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("func", "found"), [
+    (matmul_with_operator, "the @ operator"), (matmul_with_inner, "numpy.inner, numpy.transpose"),
+], ids=["operator", "unlisted-calls"])
+def test_allowlist_check_names_whatever_it_does_not_list(func, found):
+    """Regression (issue 14): np.inner was not on the forbidden list of "no library product"."""
+    with pytest.raises(CheckFailed, match=f"the code uses {found}, which is not among what this exercise"):
+        check_source_uses_only("matmul", func, allowed=MATMUL_ALLOWED)
+
+
+def test_allowlist_check_reports_the_list_to_the_grader_and_decides_nothing(tmp_path, monkeypatch):
+    report = tmp_path / "checks.jsonl"
+    monkeypatch.setenv(REPORT_ENV, str(report))
+    check_source_uses_only("matmul", matmul_with_operator, allowed=MATMUL_ALLOWED)
+    (line,) = report.read_text().splitlines()
+    record = json.loads(line)
+    assert record["kind"] == "source" and record["function"] == "matmul_with_operator"
+    assert record["expected"] == {"__dict__": [["allowed", MATMUL_ALLOWED]]}
 
 
 def returns(value):

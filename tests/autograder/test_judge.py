@@ -84,6 +84,22 @@ def test_every_def_of_the_function_counts_and_nothing_else_may_bind_it(sources, 
     assert judge_cell(reference, student, sources=["import numpy as np", *sources]).passed is passed
 
 
+@pytest.mark.parametrize(("sources", "passed"), [
+    (["def matmul(A, B):\n    return [[sum(x * y for x, y in zip(r, c)) for c in zip(*B)] for r in A]"],
+     True),
+    (["def matmul(A, B):\n    return np.inner(A, np.transpose(B))"], False),
+    (["def matmul(A, B):\n    return np.linalg.multi_dot([A, B])"], False),
+    (["def matmul(A, B):\n    return A.__matmul__(B)"], False),
+], ids=["loops", "inner", "multi-dot", "dunder"])
+def test_an_allowlist_from_the_reference_is_applied_to_the_submitted_definition(sources, passed):
+    """Regression (issue 14): a forbidden list missed np.inner, np.linalg.multi_dot and A.__matmul__;
+    the reference's record now carries what is allowed, and the judge applies it to the notebook."""
+    reference = [record(kind="source", args=None, expected={"allowed": ["sum", "zip"]}, function="matmul")]
+    student = [record(kind="source", args=None, value=[], function="matmul",
+                      expected={"allowed": ["inner", "multi_dot", "linalg", "transpose"]})]  # ignored
+    assert judge_cell(reference, student, sources=["import numpy as np", *sources]).passed is passed
+
+
 class AlwaysEqual(float):
     """What a hostile monte_carlo_integral returned: equal to everything, unequal too."""
 

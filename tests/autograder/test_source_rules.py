@@ -10,11 +10,12 @@ import nbformat
 import pytest
 
 import autograder.checks as checks
-from autograder.checks import CheckFailed, check_source_avoids
+from autograder.checks import CheckFailed, check_source_avoids, check_source_uses_only
 from autograder.judge import judge_cell
 from autograder.scenarios import a1_linear_algebra
 from autograder.source_rules import integrity_problems, source_problems
 from autograder.submissions import RIGHT, build_submission, scenarios
+from autograder.values import encode
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ["outer", "@", "dot", "matmul", "einsum", "tensordot"]
@@ -173,16 +174,20 @@ def test_messages_name_what_was_found_and_where(cells, message):
     assert problems[0].startswith(message)
 
 
-def _source_checks(path: Path) -> list[tuple[str, str, list[str]]]:
-    """(function, forbidden) of every check_source_avoids call in a notebook's cells."""
+def _source_checks(path: Path) -> list[tuple[str, str, list[str], list[str] | None]]:
+    """(assignment, function, forbidden, allowed) of every source check in a notebook's cells:
+    check_source_avoids (allowed None) and check_source_uses_only (forbidden [])."""
     found = []
     for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type != "code" or "check_source_avoids(" not in cell.source:
+        if cell.cell_type != "code" or not ("check_source_avoids(" in cell.source
+                                            or "check_source_uses_only(" in cell.source):
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_source_avoids":
-                forbidden = next(k.value for k in node.keywords if k.arg == "forbidden")
-                found.append((path.stem, node.args[1].id, ast.literal_eval(forbidden)))
+            called = getattr(node.func, "id", None) if isinstance(node, ast.Call) else None
+            if called in ("check_source_avoids", "check_source_uses_only"):
+                rule = {k.arg: ast.literal_eval(k.value) for k in node.keywords
+                        if k.arg in ("forbidden", "allowed")}
+                found.append((path.stem, node.args[1].id, rule.get("forbidden", []), rule.get("allowed")))
     return found
 
 
@@ -194,21 +199,24 @@ SOURCES = sorted(ROOT.glob("source/*/*.ipynb"))
 SOURCE_CHECKS = [check for path in SOURCES for check in _source_checks(path)]
 
 
-@pytest.mark.parametrize(("assignment", "function", "forbidden"), SOURCE_CHECKS,
-                         ids=[f"{a}-{f}" for a, f, _ in SOURCE_CHECKS])
-def test_the_reference_solutions_pass_their_source_checks(assignment, function, forbidden):
+@pytest.mark.parametrize(("assignment", "function", "forbidden", "allowed"), SOURCE_CHECKS,
+                         ids=[f"{a}-{f}" for a, f, _, _ in SOURCE_CHECKS])
+def test_the_reference_solutions_pass_their_source_checks(assignment, function, forbidden, allowed):
     """Solutions, hidden tests, widgets and timing cells of the source notebook included."""
     cells = _code_cells(ROOT / "source" / assignment / f"{assignment}.ipynb")
-    assert source_problems(cells, function, forbidden) == []
+    assert source_problems(cells, function, forbidden, allowed=allowed) == []
 
 
 @pytest.mark.parametrize("path", [*SOURCES, *sorted(ROOT.glob("notebooks/*/*.ipynb"))],
                          ids=lambda p: f"{p.parts[-3]}-{p.stem}")
 def test_no_course_cell_trips_a_rule(path):
     """Every solution function of every notebook, source and release, passes with nothing forbidden:
-    no course cell uses a feature the rules reject, or rebinds a solution's name."""
+    no course cell uses a feature the rules reject, or rebinds a solution's name — outside the hidden
+    tests, where a cell that grades an exercise on its own binds the reference version of an earlier
+    one in its place (no learner's kernel runs them, and no source check reads such a function)."""
     nb = nbformat.read(path, as_version=4)
-    cells = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    cells = [re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", cell.source, flags=re.S)
+             for cell in nb.cells if cell.cell_type == "code"]
     functions = [node.name for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("solution")
                  and cell.cell_type == "code" for node in ast.parse(cell.source).body
                  if isinstance(node, ast.FunctionDef)]
@@ -223,12 +231,117 @@ def test_a1_submissions_pass_the_source_checks_exactly_where_they_earn_points(sc
     source = nbformat.read(SOURCES[0], as_version=4)
     submission = build_submission(release, source, scenario, a1_linear_algebra.MISTAKES)
     cells = [cell.source for cell in submission.cells if cell.cell_type == "code"]
-    for _, function, forbidden in _source_checks(SOURCES[0]):
-        passed = source_problems(cells, function, forbidden) == []
+    for _, function, forbidden, allowed in _source_checks(SOURCES[0]):
+        passed = source_problems(cells, function, forbidden, allowed=allowed) == []
         if scenario.answer_for(function) == RIGHT:
             assert passed, function
         elif function == "matmul_by_definition" and scenario.answer_for(function) == "wrong":
             assert not passed  # the right numbers, with the @ the exercise rules out
+
+
+# --- allowlists: the exercise says what is allowed, and everything else fails ----------------------
+
+OUTER_ALLOWED = ["reshape", "newaxis", "expand_dims", "T", "asarray", "array", "len", "shape", "size"]
+MATMUL_ALLOWED = ["shape", "ndim", "len", "T", "range", "enumerate", "zip", "append", "sum", "zeros", "empty",
+                  "array", "asarray", "float", "ValueError"]
+MATMUL_TEST = "check_source_uses_only('matmul_by_definition', matmul_by_definition, allowed=[])"
+SHAPES = "    m, p = A.shape\n    if p != B.shape[0]:\n        raise ValueError('no')\n    n = B.shape[1]\n"
+
+
+def matmul(body: str, before: str = "") -> list[str]:
+    return [*([before] if before else []), f"def matmul_by_definition(A, B):\n{SHAPES}{body}"]
+
+
+LOOPS = ("    C = np.zeros((m, n))\n    for i in range(m):\n        for j in range(n):\n"
+         "            C[i, j] = {}\n    return C")
+# Library products a forbidden list missed: each fails an allowlist without being named in it.
+UNLISTED_PRODUCTS = {
+    "inner": matmul("    return np.inner(A, B.T)"),
+    "kron": matmul(LOOPS.format("np.sum(np.kron(A[i, :], [1.0]) * B[:, j])")),
+    "multi-dot": matmul("    return np.linalg.multi_dot([A, B])"),
+    "vdot": matmul(LOOPS.format("np.vdot(A[i, :], B[:, j])")),
+    "dunder-matmul": matmul("    return A.__matmul__(B)"),
+    "reduce": matmul(LOOPS.format("reduce(lambda s, k: s + A[i, k] * B[k, j], range(p), 0.0)"),
+                     before="from functools import reduce"),
+    "einsum": matmul("    return np.einsum('ik,kj->ij', A, B)"),
+    "operator": matmul("    return A @ B"),
+    "ufunc-method": matmul(LOOPS.format("np.add.reduce(A[i, :] * B[:, j])")),
+    "builtin-not-listed": matmul(LOOPS.format("math.fsum(A[i, k] * B[k, j] for k in range(p))")),
+    "map": matmul(LOOPS.format("sum(map(lambda k: A[i, k] * B[k, j], range(p)))")),
+    "through-a-helper": ["def row_col(r, c):\n    return np.inner(r, c)",
+                         *matmul(LOOPS.format("row_col(A[i], B[:, j])"))],
+    "through-an-alias": ["mul = np.inner", *matmul(LOOPS.format("mul(A[i], B[:, j])"))],
+    "from-import": matmul(LOOPS.format("inner(A[i], B[:, j])"), before="from numpy import inner"),
+    "patched-numpy": ["np.zeros = np.inner", *matmul(LOOPS.format("np.sum(A[i, :] * B[:, j])"))],
+}
+HONEST_PRODUCTS = {
+    "loops": matmul(LOOPS.format("sum(A[i, k] * B[k, j] for k in range(p))")),
+    "zip-and-lists": matmul("    rows = []\n    for i in range(m):\n"
+                            "        rows.append([sum(a * b for a, b in zip(A[i], B.T[j]))\n"
+                            "                     for j in range(n)])\n"
+                            "    return np.array(rows, dtype=float)"),
+    "broadcast-and-sum": matmul("    return (A[:, :, None] * B[None, :, :]).sum(axis=1)"),
+    "own-helper": ["def entry(A, B, i, j):\n    return np.sum(A[i, :] * B[:, j])",
+                   *matmul(LOOPS.format("entry(A, B, i, j)"))],
+    "notebook-settings-elsewhere": ["import matplotlib.pyplot as plt\n"
+                                    "plt.rcParams.update({'axes.grid': True})",
+                                    *matmul(LOOPS.format("np.sum(A[i, :] * B[:, j])"))],
+    "local-names-like-builtins": matmul("    C = np.zeros((m, n))\n    for i in range(m):\n"
+                                        "        for j in range(n):\n            inner = 0.0\n"
+                                        "            for k in range(p):\n"
+                                        "                inner += A[i, k] * B[k, j]\n"
+                                        "            C[i, j] = inner\n    return C"),
+}
+
+
+def judged_allowlist(cells: list[str], name: str, allowed: list[str]):
+    record = {"check": name, "kind": "source", "case": 0, "args": None, "value": None, "error": None,
+              "expected": encode({"allowed": allowed}), "rtol": None, "atol": None, "hidden": False,
+              "function": name}
+    return judge_cell([record], [record], sources=cells)
+
+
+def learner_message_allowlist(cells: list[str], name: str, allowed: list[str], monkeypatch) -> str | None:
+    monkeypatch.setattr(checks, "_kernel_history", lambda: ["", *cells])
+    try:
+        check_source_uses_only(name, lambda *args: None, allowed=allowed)
+    except CheckFailed as failure:
+        return str(failure)
+    return None
+
+
+@pytest.mark.parametrize("cells", UNLISTED_PRODUCTS.values(), ids=UNLISTED_PRODUCTS.keys())
+def test_an_allowlist_rejects_library_products_nobody_listed(cells, monkeypatch):
+    """Regression (issue 14): "no library product" was a list of forbidden names, and np.inner,
+    np.kron, np.linalg.multi_dot and A.__matmul__ were not on it."""
+    notebook = [IMPORTS, *cells, MATMUL_TEST]
+    assert source_problems(notebook, "matmul_by_definition", [], allowed=MATMUL_ALLOWED)
+    assert not judged_allowlist(notebook, "matmul_by_definition", MATMUL_ALLOWED).passed
+    assert learner_message_allowlist(notebook, "matmul_by_definition", MATMUL_ALLOWED, monkeypatch)
+
+
+@pytest.mark.parametrize("cells", HONEST_PRODUCTS.values(), ids=HONEST_PRODUCTS.keys())
+def test_an_allowlist_accepts_what_it_lists(cells, monkeypatch):
+    notebook = [IMPORTS, *cells, MATMUL_TEST]
+    verdict = judged_allowlist(notebook, "matmul_by_definition", MATMUL_ALLOWED)
+    assert verdict.passed, verdict.problems
+    assert learner_message_allowlist(notebook, "matmul_by_definition", MATMUL_ALLOWED, monkeypatch) is None
+
+
+@pytest.mark.parametrize("cells", BYPASSES.values(), ids=BYPASSES.keys())
+def test_every_bypass_of_a_forbidden_list_fails_an_allowlist_too(cells):
+    notebook = [IMPORTS, *cells, TEST]
+    assert source_problems(notebook, "outer_product", [], allowed=OUTER_ALLOWED)
+
+
+def test_an_allowlist_message_names_what_is_not_allowed_and_where():
+    cells = [IMPORTS, "def helper(a, b):\n    return np.multiply.outer(a, b)", returning("helper(a, b)")]
+    problems = source_problems(cells, "outer_product", [], allowed=OUTER_ALLOWED)
+    assert problems == ["the code uses np.multiply.outer, np.multiply, which is not among what this exercise "
+                        "allows, in code cell 2, line 2, which outer_product reaches through helper"]
+    kron = [IMPORTS, returning("np.kron(a, b)")]
+    assert source_problems(kron, "outer_product", [], allowed=OUTER_ALLOWED) == [
+        "the code uses np.kron, which is not among what this exercise allows (code cell 2, line 2)"]
 
 
 @pytest.fixture
