@@ -43,6 +43,7 @@ from .submission_files import (
 )
 
 STAMP = ".course-grade.json"  # in autograded/STUDENT/ASSIGNMENT/, written when grading completes
+RUNNING = ".course-grade-running"  # in the course folder: RUNNING/STUDENT/ASSIGNMENT while grading it
 GRADED, SKIPPED, FAILED = "graded", "skipped", "failed"
 
 
@@ -164,9 +165,17 @@ def stamp_path(course: Path, submission: Submission) -> Path:
     return course / "autograded" / submission.student / submission.assignment / STAMP
 
 
+def running_path(course: Path, submission: Submission) -> Path:
+    """Present while course-grade grades a submission: nbgrader empties autograded/STUDENT/ASSIGNMENT/
+    when it starts, so a run killed midway is told from one nbgrader finished by this, kept outside."""
+    return course / RUNNING / submission.student / submission.assignment
+
+
 def already_graded(course: Path, submission: Submission) -> bool:
     """Graded before and unchanged since: by course-grade (its stamp matches what grading depends
     on), or — with no stamp — by `nbgrader autograde`, judged by nbgrader's own rule."""
+    if running_path(course, submission).exists():
+        return False  # a course-grade run stopped while grading it
     try:
         stamp = json.loads(stamp_path(course, submission).read_text())
     except (OSError, ValueError):
@@ -196,6 +205,24 @@ def _timestamp(folder: Path):
         return None
 
 
+def _judged(extra_config: dict | None) -> bool:
+    """Whether grading uses the judge (and so the reference records): not when the caller swapped
+    the course's pipeline for nbgrader's own."""
+    steps = (extra_config or {}).get("Autograde", {}).get("autograde_preprocessors")
+    return steps is None or any("JudgedExecute" in str(step) for step in steps)
+
+
+def _warm_references(course: Path, chosen: set[str]) -> None:
+    from .reference import reference_records
+
+    for assignment in sorted(chosen):
+        for source in sorted((course / "source" / assignment).glob("*.ipynb")):
+            try:
+                reference_records(source, course=course)
+            except Exception:  # noqa: BLE001 - the worker that needs it reports the problem
+                pass
+
+
 # --- the workers ------------------------------------------------------------------------------
 
 _worker: dict = {}
@@ -217,7 +244,7 @@ def _start_worker(course: str, extra_config: dict) -> None:
     # nbgrader runs its environment's `alembic`; spawned workers need it on PATH too.
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     app = AutogradeApp()
-    # Warnings such as "checksum has changed" are expected for every student; errors are kept.
+    # Warnings (a locked cell a student edited, say) would bury the progress bar; errors are kept.
     app.initialize(["--log-level=ERROR"])
     # A kernel that fails to start (without the sandbox, kernels of different workers can pick
     # the same free TCP port) fails that attempt, and the submission is tried again.
@@ -250,6 +277,9 @@ def _grade_in_worker(submission: Submission, retries: int, feedback: bool) -> Ou
     started = time.perf_counter()
     errors = _ErrorLog()
     app.log.addHandler(errors)
+    running = running_path(course, submission)
+    running.parent.mkdir(parents=True, exist_ok=True)
+    running.touch()
     try:
         for attempt in range(1, retries + 2):
             errors.messages.clear()
@@ -268,6 +298,7 @@ def _grade_in_worker(submission: Submission, retries: int, feedback: bool) -> Ou
                     continue
                 return Outcome(submission, FAILED, reason, time.perf_counter() - started, attempt)
             _write_stamp(course, submission)
+            running.unlink(missing_ok=True)
             return Outcome(submission, GRADED, "", time.perf_counter() - started, attempt)
     finally:
         app.log.removeHandler(errors)
@@ -380,6 +411,11 @@ def grade(
 
     crashes: dict[Submission, int] = {}
     queue = list(pending)
+    if queue and _judged(extra_config):
+        # Each assignment's reference solution runs once, here, while the workers start up;
+        # workers that need it before it is done wait for it (autograder/reference.py).
+        threading.Thread(target=_warm_references, args=(course, {s.assignment for s in queue}),
+                         daemon=True).start()
     try:
         while queue:
             # A worker that dies (killed, out of memory) breaks the whole pool: start a new one and

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -109,12 +110,64 @@ def differ(scores: dict, runs: tuple[str, ...], student: str, assignment: str) -
     return len({repr(scores[run][assignment].get(student)) for run in runs}) > 1
 
 
+SMALL_CLASS = 3  # submissions in the small-class comparison
+SMALL_ASSIGNMENT = "A2_calculus"
+
+
+def small_class(root: Path, repeats: int) -> bool:
+    """A small class as an instructor grades it, commands typed whole (process start included):
+    `nbgrader autograde` against `course-grade` on the same 3 submissions of one assignment, each
+    on a fresh copy; then course-grade once more on the graded copy, where it skips everything,
+    which is its start-up time. Prints the medians and their ratio; True if course-grade is no
+    slower."""
+    print(f"small class: {SMALL_CLASS} submissions of {SMALL_ASSIGNMENT}, nbgrader autograde against "
+          f"course-grade, {repeats} fresh copies each …", flush=True)
+    template = create_course(root / "template")
+    nbgrader(template, "generate_assignment", SMALL_ASSIGNMENT)
+    module = scenario_module(SMALL_ASSIGNMENT)
+    release = nbformat.read(notebook_path(template, "notebooks", SMALL_ASSIGNMENT), as_version=4)
+    source = nbformat.read(notebook_path(template, "source", SMALL_ASSIGNMENT), as_version=4)
+    for i, kind in enumerate(KINDS[:SMALL_CLASS]):
+        scenario = next(s for s in module.SCENARIOS if s.name == kind)
+        path = root / f"small{i}.ipynb"
+        nbformat.write(build_submission(release, source, scenario, module.MISTAKES), path)
+        place_submission(template, f"student{i}", SMALL_ASSIGNMENT, path)
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = dict(os.environ, PATH=path)  # nbgrader runs its environment's alembic
+
+    def timed(command: list[str], course: Path) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, cwd=course, env=env, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    theirs, ours, startup = [], [], []
+    for r in range(repeats):
+        plain = Path(shutil.copytree(template, root / f"nbgrader{r}"))
+        mine = Path(shutil.copytree(template, root / f"ours{r}"))
+        theirs.append(timed([sys.executable, "-m", "nbgrader", "autograde", SMALL_ASSIGNMENT], plain))
+        grade_command = [sys.executable, "-m", "autograder.grade", "--course", ".", "--assignment",
+                         SMALL_ASSIGNMENT, "--no-feedback"]
+        ours.append(timed(grade_command, mine))
+        startup.append(timed(grade_command, mine))  # everything graded: it only starts and skips
+    ratio = statistics.median(ours) / statistics.median(theirs)
+    print(f"  baseline: nbgrader autograde          median {statistics.median(theirs):6.1f} s   "
+          f"(n={repeats})")
+    print(f"  course-grade                          median {statistics.median(ours):6.1f} s   "
+          f"ratio {ratio:.2f}x (target <= 1x)")
+    print(f"  course-grade start-up (skips all 3)   median {statistics.median(startup):6.1f} s")
+    return ratio <= 1.0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--small-repeats", type=int, default=3, help="fresh copies in the small-class part")
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
+        small_ok = small_class(Path(tmp) / "small", max(1, args.small_repeats))
+        print()
     with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
         print(f"generating {args.submissions} submissions of {', '.join(assignments())} …", flush=True)
         serial_course, pairs = make_class(Path(tmp) / "serial", args.submissions)
@@ -178,7 +231,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{statistics.median(ours_each):.2f} s with, {per['hardened']:.2f} s without")
     print("  every submission scores the same in these runs, the first and serial nbgrader: "
           + ("yes" if not hardened_mismatches else f"NO, {len(hardened_mismatches)} differ"))
-    return 0 if not mismatches and summary.count(GRADED) == n else 1
+    print()
+    verdict = "no slower than" if small_ok else "SLOWER THAN"
+    print(f"small class: course-grade {verdict} nbgrader autograde (target)")
+    return 0 if not mismatches and summary.count(GRADED) == n and small_ok else 1
 
 
 if __name__ == "__main__":

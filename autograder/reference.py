@@ -8,6 +8,7 @@ so a changed solution or helper is run again and several grading processes share
 from __future__ import annotations
 
 import copy
+import fcntl
 import hashlib
 import json
 import os
@@ -65,8 +66,13 @@ class ReferenceClient(RecordsChecks, NotebookClient):
 
 
 def fingerprint(source: Path) -> str:
+    """The source notebook and the whole course package: the checks, how their values are encoded
+    and compared, and anything else that shapes a record."""
     digest = hashlib.sha256(source.read_bytes())
-    digest.update(Path(checks.__file__).read_bytes())  # how values are reported
+    package = Path(checks.__file__).parent
+    for module in sorted(package.rglob("*.py")):
+        digest.update(module.relative_to(package).as_posix().encode())
+        digest.update(module.read_bytes())
     return digest.hexdigest()[:20]
 
 
@@ -76,16 +82,28 @@ def reference_records(source: Path, *, course: Path, timeout: int = 120) -> dict
     if key in _memory:
         return _memory[key]
     cache = course / CACHE_DIR / f"{source.stem}-{key}.json"
-    try:
-        records = json.loads(cache.read_text())
-    except (OSError, ValueError):
-        records = _run(source, timeout)
+    records = _cached(cache)
+    if records is None:
         cache.parent.mkdir(exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(records))
-        os.replace(temporary, cache)
+        # One process runs the solution; the others (course-grade's workers all start at once, and
+        # its main process warms the cache meanwhile) wait for that run instead of repeating it.
+        with open(cache.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            records = _cached(cache)
+            if records is None:
+                records = _run(source, timeout)
+                temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+                temporary.write_text(json.dumps(records))
+                os.replace(temporary, cache)
     _memory[key] = records
     return records
+
+
+def _cached(cache: Path) -> dict[str, list[dict]] | None:
+    try:
+        return json.loads(cache.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _run(source: Path, timeout: int) -> dict[str, list[dict]]:
