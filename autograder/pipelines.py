@@ -26,7 +26,9 @@ def autograde() -> list[str]:
 def sanitize() -> list[str]:
     """nbgrader's sanitize steps with RestoreTestCells first: before nbgrader's own steps read the
     nbgrader metadata (DeduplicateIds crashes on a malformed one) and before OverwriteCells, so
-    that test cells whose metadata a student edited are found and overwritten like the others."""
+    that test cells whose metadata a student edited are found and overwritten like the others;
+    OverwriteLockedCells in the place of OverwriteCells, warning only of cells a student edited."""
     steps = nbgrader_default("sanitize_preprocessors")
     assert OVERWRITE_CELLS in steps, "nbgrader's sanitize steps no longer overwrite cells"
+    steps = ["autograder.preprocessors.OverwriteLockedCells" if s == OVERWRITE_CELLS else s for s in steps]
     return ["autograder.preprocessors.RestoreTestCells", *steps]

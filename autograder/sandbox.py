@@ -395,6 +395,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         }
         if self.report is not None:
             env[REPORT_ENV] = str(self.report.path)
+        # The kernel imports the check helpers of the very package that judges them (the one bound
+        # into the sandbox): nbgrader puts the course folder first on the grader's path, so a course
+        # folder holding a copy of the course's code grades with that copy, not the installed one.
+        checkout = Path(autograder.__file__).resolve().parent.parent
+        if checkout.name not in ("site-packages", "dist-packages"):
+            env["PYTHONPATH"] = str(checkout)
         return env
 
     @property

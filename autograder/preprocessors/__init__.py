@@ -2,6 +2,7 @@
 
 from .hidehiddentests import HideHiddenTests
 from .judgedexecute import JudgedExecute
+from .overwritelockedcells import OverwriteLockedCells
 from .restoretestcells import RestoreTestCells
 
-__all__ = ["HideHiddenTests", "JudgedExecute", "RestoreTestCells"]
+__all__ = ["HideHiddenTests", "JudgedExecute", "OverwriteLockedCells", "RestoreTestCells"]
