@@ -42,3 +42,8 @@ c.GenerateFeedback.preprocessors = [
     "autograder.preprocessors.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Every HTML page nbgrader renders — formgrader's view of a submission and each student's feedback —
+# shows formulas as MathML, drawn by the browser itself: nbgrader's templates load MathJax from a
+# CDN, and without the internet (or for a feedback file opened from disk) LaTeX stayed raw text.
+c.HTMLExporter.preprocessors = ["autograder.preprocessors.MathToMathML"]

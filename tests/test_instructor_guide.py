@@ -125,6 +125,11 @@ class Formgrader:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read() or "null")
 
+    def page(self, path: str) -> str:
+        request = urllib.request.Request(self.base + path, headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read().decode("utf-8")
+
     def wait(self, server: subprocess.Popen, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -146,17 +151,21 @@ class Taught:
     students: dict[str, Person]
     autograded_output: str
     manual: dict[str, dict[str, float]]  # login -> written grade cell -> points set in formgrader
+    formgrader_pages: dict[str, str]  # login -> the HTML formgrader shows of their submission
     autograded_mtimes_before: dict[str, float]
     autograded_mtimes_after: dict[str, float]
     steps: list[str]
 
 
-def grade_in_formgrader(formgrader: Formgrader) -> dict[str, dict[str, float]]:
+def grade_in_formgrader(formgrader: Formgrader) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
     """Each written answer that waits for a person: full points for the model answer, 0 otherwise,
-    with a comment; what formgrader's page sends when the instructor types a score."""
+    with a comment; what formgrader's page sends when the instructor types a score. Also returns
+    the page formgrader shows of each submission."""
     manual: dict[str, dict[str, float]] = {}
+    pages: dict[str, str] = {}
     for notebook in formgrader.call("GET", f"/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}"):
         login = notebook["student"]
+        pages[login] = formgrader.page(f"/formgrader/submissions/{notebook['id']}")
         scenario = next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == STUDENTS[login])
         query = f"?submission_id={notebook['id']}"
         comments = {c["name"]: c for c in formgrader.call("GET", "/formgrader/api/comments" + query)}
@@ -169,7 +178,7 @@ def grade_in_formgrader(formgrader: Formgrader) -> dict[str, dict[str, float]]:
             formgrader.call("PUT", f"/formgrader/api/comment/{comments[grade['name']]['id']}",
                             {"manual_comment": COMMENT[right]})
             manual.setdefault(login, {})[grade["name"]] = points
-    return manual
+    return manual, pages
 
 
 def autograded_mtimes(course: Path) -> dict[str, float]:
@@ -207,7 +216,7 @@ def taught(tmp_path_factory) -> Taught:
         students[login] = Person(login, home, home)
     instructor.home.mkdir(parents=True)
 
-    steps, autograded_output, manual = [], "", {}
+    steps, autograded_output, manual, pages = [], "", {}, {}
     before = after = {}
     for step, commands in guide_table():
         steps.append(step)
@@ -218,7 +227,7 @@ def taught(tmp_path_factory) -> Taught:
                     if "fetch_assignment" in command:
                         solve(student)
             elif command == "make instructor":
-                manual = grade_with_make_instructor(instructor, command)
+                manual, pages = grade_with_make_instructor(instructor, command)
             else:
                 out = instructor.run(command)
                 if command.startswith("nbgrader autograde"):
@@ -226,10 +235,10 @@ def taught(tmp_path_factory) -> Taught:
                     before = autograded_mtimes(course)
                     instructor.run(class_grading_command())  # course-grade, after nbgrader's own
                     after = autograded_mtimes(course)
-    return Taught(course, instructor, students, autograded_output, manual, before, after, steps)
+    return Taught(course, instructor, students, autograded_output, manual, pages, before, after, steps)
 
 
-def grade_with_make_instructor(instructor: Person, command: str) -> dict[str, dict[str, float]]:
+def grade_with_make_instructor(instructor: Person, command: str):
     port, token = free_port(), "guide-test-token"
     env = {**instructor.env(), "JUPYTER_TOKEN": token}
     server = subprocess.Popen([*shlex.split(command), f"PORT={port}"], cwd=instructor.cwd, env=env,
@@ -276,11 +285,22 @@ def test_written_answers_were_graded_in_formgrader(taught):
     assert all(points == 0 for points in taught.manual["bob"].values())
 
 
+def test_formulas_show_as_mathml_in_formgrader_and_feedback_without_a_network(taught):
+    # MathML is drawn by the browser itself; nbgrader's templates would fetch MathJax from a CDN.
+    for login, student in taught.students.items():
+        assert "<math" in taught.formgrader_pages[login] and "$\\nabla" not in taught.formgrader_pages[login]
+        (page,) = (student.cwd / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+        assert "<math" in page.read_text(encoding="utf-8"), login
+
+
 def test_each_student_fetches_feedback_with_their_manual_score_and_comment(taught):
     for login, student in taught.students.items():
         pages = list((student.cwd / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
         assert len(pages) == 1, f"{login} fetched {len(pages)} feedback pages"
         page = pages[0].read_text(encoding="utf-8")
+        scenario = next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == STUDENTS[login])
+        total = sum(scenario.expected.values()) + sum(taught.manual.get(login, {}).values())
+        assert f"Score: {total:.1f} / " in page, f"{login}'s feedback does not show the score {total}"
         for cell, points in taught.manual.get(login, {}).items():
             assert COMMENT[points > 0] in page, f"{login}'s feedback lacks the comment on {cell}"
 

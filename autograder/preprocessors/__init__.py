@@ -2,7 +2,8 @@
 
 from .hidehiddentests import HideHiddenTests
 from .judgedexecute import JudgedExecute
+from .mathtomathml import MathToMathML
 from .overwritelockedcells import OverwriteLockedCells
 from .restoretestcells import RestoreTestCells
 
-__all__ = ["HideHiddenTests", "JudgedExecute", "OverwriteLockedCells", "RestoreTestCells"]
+__all__ = ["HideHiddenTests", "JudgedExecute", "MathToMathML", "OverwriteLockedCells", "RestoreTestCells"]
