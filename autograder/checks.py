@@ -26,6 +26,7 @@ solution reports for the same checks; nothing in this process is trusted.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import os
@@ -161,8 +162,9 @@ def check_function(
                                       else "returns the expected value"), cases=len(args), func=func)
     for i, (case_args, want) in enumerate(zip(args, expected, strict=True)):
         case_args = _as_tuple(case_args)
+        given = _copies(case_args)
         try:
-            got = func(*_copies(case_args))
+            got = func(*given)
         except Exception as err:  # the learner's code failed: report and explain
             if reporting:
                 _report(name, kind="call", case=i, args=case_args, error=err, expected=want,
@@ -171,12 +173,16 @@ def check_function(
             heading = _case_heading(name, func, case_args, i, len(args), hidden)
             _fail(result, heading, _raised_lines(err, func), None, not_attempted=_untouched(err, func))
             continue
+        changed = _changed(case_args, given)
         if reporting:
             _report(name, kind="call", case=i, args=case_args, value=got, expected=want,
-                    rtol=rtol, atol=atol, hidden=hidden)
+                    rtol=rtol, atol=atol, hidden=hidden, changed=changed)
             continue
         mismatch = compare(got, want, rtol=rtol, atol=atol, reveal=not hidden)
-        if mismatch:
+        if changed:
+            _fail(result, _case_heading(name, func, case_args, i, len(args), hidden),
+                  _changed_lines(func, changed), None)
+        elif mismatch:
             _fail(result, _case_heading(name, func, case_args, i, len(args), hidden), mismatch.lines(),
                   _tolerance(mismatch, rtol, atol, hidden))
     if reporting:
@@ -436,7 +442,7 @@ def _short_repr(value: Any) -> str:
 
 
 def _report(name, *, kind, case, args=None, value=None, error=None, expected=None,
-            rtol=None, atol=None, hidden=False, function=None) -> None:
+            rtol=None, atol=None, hidden=False, function=None, changed=None) -> None:
     record = {
         "check": name,
         "kind": kind,
@@ -450,6 +456,7 @@ def _report(name, *, kind, case, args=None, value=None, error=None, expected=Non
         "atol": atol,
         "hidden": hidden,
         "function": function,
+        "changed": changed,  # the arguments the call changed in place (their positions)
     }
     with open(os.environ[REPORT_ENV], "a", encoding="utf-8") as stream:
         stream.write(json.dumps(record, allow_nan=False) + "\n")
@@ -466,6 +473,33 @@ def _as_tuple(case_args: Any) -> tuple:
     return case_args
 
 
+_DATA = (np.ndarray, list, tuple, dict, set)  # arguments a function should leave as it found them
+
+
 def _copies(case_args: tuple) -> tuple:
     # A learner's function that modifies its input in place must not change the test's data.
-    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in case_args)
+    return tuple(copy.deepcopy(a) if isinstance(a, _DATA) else a for a in case_args)
+
+
+def _changed(case_args: tuple, given: tuple) -> list[int]:
+    """The positions of the arguments the call changed in place (a random generator's state, which
+    a draw changes, is not data)."""
+    return [i for i, (before, after) in enumerate(zip(case_args, given, strict=True))
+            if isinstance(before, _DATA) and not _same(before, after)]
+
+
+def _same(before, after) -> bool:
+    if isinstance(before, np.ndarray) and isinstance(after, np.ndarray):  # fast for large arrays
+        return (before.shape == after.shape and before.dtype == after.dtype
+                and bool(np.array_equal(before, after, equal_nan=before.dtype.kind in "fc")))
+    return encode(before) == encode(after)
+
+
+def _changed_lines(func: Callable, changed: list[int]) -> list[str]:
+    try:
+        names = list(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        names = []
+    which = ", ".join(f"`{names[i]}`" if i < len(names) else f"argument {i + 1}" for i in changed)
+    return [f"it changed {which} in place: the caller's data is overwritten. Work on a copy "
+            "(np.array(x, dtype=float) makes one; np.asarray does not copy an array)"]

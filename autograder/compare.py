@@ -132,6 +132,9 @@ def _compare_numeric(actual, expected, rtol, atol, reveal, where, blind) -> Mism
     if not isinstance(actual, np.ndarray):
         if not isinstance(actual, (list, tuple)):
             return Mismatch("expected an array", expected_text, got_text, where)
+        if isinstance(expected, np.ndarray):  # the task asks for an array: a list is a different thing
+            return Mismatch("expected a NumPy array (np.array(...) makes one of a list)",
+                            expected_text, got_text, where)
         try:
             actual = np.asarray(actual)
         except ValueError:  # ragged lists

@@ -142,6 +142,11 @@ def _judge_one(ref: dict, record: dict, sources: list[str]) -> str | None:
         return f"expected {wanted} to be raised, but it returned a value"
     if raised:
         return f"your code raised {_exception_name(raised)}"
+    changed = record.get("changed") or []
+    if not isinstance(changed, list):
+        return UNREADABLE
+    if changed:
+        return "it changed an argument in place (the caller's data is overwritten)"
     expected = decode(ref["expected"])
     try:
         # decode and compare are written for values a check reports, not for whatever a kernel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,8 @@ def encode(value: Any) -> Any:
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
+        return _encode_float(float(value))
+    if isinstance(value, numbers.Real):  # fractions.Fraction and the like: a number all the same
         return _encode_float(float(value))
     if isinstance(value, (complex, np.complexfloating)):
         return {COMPLEX: [_encode_float(value.real), _encode_float(value.imag)]}

@@ -107,6 +107,25 @@ def test_input_arrays_are_protected_from_in_place_changes():
     assert x.tolist() == [1.0, 2.0]
 
 
+@pytest.mark.parametrize("changes", ["v[0] += 1", "v.sort()", "v.append(0)", "v['k'] = 0"],
+                         ids=["array", "list-sorted", "list-grown", "dict"])
+def test_a_function_that_changes_its_argument_in_place_fails_with_the_argument_named(changes):
+    start = {"array": np.array([2.0, 1.0]), "list": [2.0, 1.0], "dict": {"a": 1.0}}
+    value = start["dict"] if "'k'" in changes else start["array"] if "+=" in changes else start["list"]
+    namespace = {}
+    exec(f"def summed(v):\n    total = sum(v.values()) if isinstance(v, dict) else sum(v)\n    {changes}\n"
+         "    return total", namespace)
+    expected = sum(value.values()) if isinstance(value, dict) else sum(value)
+    with pytest.raises(CheckFailed) as failure:
+        check_function("summed", namespace["summed"], args=[(value,)], expected=[expected])
+    assert "it changed `v` in place" in str(failure.value)
+
+
+def test_a_random_generator_argument_may_change_its_state():
+    check_function("draw", lambda rng: 1.0 + 0 * rng.random(), args=[(np.random.default_rng(0),)],
+                   expected=[1.0])
+
+
 def test_check_value_and_check_raises():
     check_value("p", 0.25, 0.25)
     with pytest.raises(CheckFailed, match="the number is not close enough"):
@@ -138,12 +157,13 @@ def test_grading_report_holds_inputs_values_and_errors_and_decides_nothing(tmp_p
     check_function("inverse", lambda x: 1 / x, args=[(0,)], expected=[1.0], atol=1e-3, hidden=True)
     check_value("p", 0.5, 0.25)
     first, second, third = [json.loads(line) for line in report.read_text().splitlines()]
-    assert first["check"] == "double" and "passed" not in first
+    assert first["check"] == "double" and "passed" not in first and first["changed"] == []
     assert first["value"]["__ndarray__"]["data"] == [2.0, {"__float__": "nan"}]
     assert second == {"check": "inverse", "kind": "call", "case": 0, "args": {"__tuple__": [0]},
                       "value": None, "error": ["ZeroDivisionError", "ArithmeticError", "Exception",
                                                "BaseException", "object"],
-                      "expected": 1.0, "rtol": 1e-7, "atol": 1e-3, "hidden": True, "function": None}
+                      "expected": 1.0, "rtol": 1e-7, "atol": 1e-3, "hidden": True, "function": None,
+                      "changed": None}
     assert third["kind"] == "value" and third["value"] == 0.5 and third["expected"] == 0.25
     assert "sent to the grader" in capsys.readouterr().out
 

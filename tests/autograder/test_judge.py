@@ -24,6 +24,15 @@ def test_right_values_pass_and_the_message_counts_hidden_checks():
     assert verdict.passed and "all 2 checks" in verdict.message() and "1 of them hidden" in verdict.message()
 
 
+def test_a_call_that_changed_its_argument_in_place_fails_even_with_the_right_value():
+    student = [record(case=0, value=2.0), record(case=1, value=4.0, args=(2.0,))]
+    student[0]["changed"] = [0]
+    verdict = judge_cell(REFERENCE, student, sources=[])
+    assert not verdict.passed and "changed an argument in place" in verdict.problems[0]
+    student[0]["changed"] = "everything"
+    assert not judge_cell(REFERENCE, student, sources=[]).passed
+
+
 def test_the_students_claimed_expected_value_and_tolerance_are_ignored():
     # A replaced helper reports its own (wrong) value as expected, with a huge tolerance.
     student = [record(case=0, value=3.0, expected=3.0, atol=1e9),

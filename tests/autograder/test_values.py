@@ -57,3 +57,9 @@ def test_functions_and_objects_travel_by_name_only():
 def test_decoding_rejects_anything_but_plain_data(data):
     with pytest.raises(ValueError):
         decode(data)
+
+
+def test_a_fraction_travels_as_the_number_it_is():
+    from fractions import Fraction
+
+    assert decode(encode(Fraction(1, 4))) == 0.25
