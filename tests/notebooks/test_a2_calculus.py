@@ -88,3 +88,39 @@ def test_gradient_descent_on_the_quadratic_converges_exactly_below_two_over_lamb
         bool(np.linalg.norm(gradient_descent(grad_q, [2, 2], lr, 1000) - x_star) < 1e-6)
         for lr in (0.1, 0.3, 0.5, 0.56, 0.6)]""")
     assert outcomes == [True, True, True, False, False]
+
+
+@pytest.mark.parametrize("a", [0.0, 1.0])
+def test_the_ln_series_converges_up_to_two_a_plus_one_and_diverges_beyond(kernel, a):
+    """The boundary the notebook checks at a = 0.5 is right for other expansion points too."""
+    def errors(x):
+        return (f"[abs(float(taylor_horner(derivatives_at('ln(1 + x)', {a}, n), {a}, {x})) - np.log1p({x}))"
+                " for n in (5, 10, 20, 40)]")
+    inside, end, beyond = (2 * a + 1) - 0.5, 2 * a + 1, 2 * a + 1.3
+    values = kernel.json(f"[{errors(inside)}, {errors(end)}, {errors(beyond)}]")
+    for falling in values[:2]:
+        assert falling == sorted(falling, reverse=True) and falling[-1] < falling[0] / 5
+    assert values[2] == sorted(values[2]) and values[2][-1] > 10 * values[2][0]
+
+
+def test_the_second_order_taylor_remainder_is_cubic_at_other_points(kernel):
+    """Each halving of ε divides f(x + ε) - f(x) - ∇fᵀε - ½εᵀHε by about 8, for other x and ε."""
+    ratios = kernel.json("""[float(r(t) / r(t / 2))
+        for p, u in [(np.array([-0.4, 1.1]), np.array([0.8, -0.6])),
+                     (np.array([1.2, 0.3]), np.array([0.0, 1.0]))]
+        for r in [lambda t, p=p, u=u: smooth(p + t * u) - smooth(p) - smooth_gradient(p) @ (t * u)
+                  - 0.5 * (t * u) @ smooth_hessian(p) @ (t * u)]
+        for t in (0.02, 0.01)]""")
+    assert len(ratios) == 4 and all(abs(q - 8) < 0.5 for q in ratios)
+
+
+@pytest.mark.parametrize("x0", [0.5, 2.0])
+def test_the_round_off_model_fits_the_measured_errors_at_other_points(kernel, x0):
+    """½|f''|h + 1e-16|f|/h for sin: right to 1% for 1e-6 <= h <= 1e-2, never exceeded twice, and of
+    the typical size of the round-off errors for h <= 1e-11."""
+    model = f"(0.5 * abs(np.sin({x0})) * ALL_STEPS + 1e-16 * abs(np.sin({x0})) / ALL_STEPS)"
+    worst, largest, median = kernel.json(f"""[float(v) for v in (lambda r: (
+        np.max(np.abs(r[(ALL_STEPS >= 1e-6) & (ALL_STEPS <= 1e-2)] - 1)),
+        np.max(r[(ALL_STEPS >= 1e-15) & (ALL_STEPS <= 0.1)]), np.median(r[ALL_STEPS <= 1e-11])))(
+        quotient_errors({x0}) / {model})]""")
+    assert worst < 0.01 and largest < 2 and 0.1 < median < 1
