@@ -175,6 +175,15 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
             def conditional_table(joint):
                 return joint * joint.sum(axis=0)
             """)),
+        wrong("a list (.tolist()), not the NumPy array the task asks for", _cell("""
+            def conditional_table(joint):
+                return (joint / joint.sum(axis=0)).tolist()
+            """)),
+        wrong("divides joint in place: the caller's table is overwritten", _cell("""
+            def conditional_table(joint):
+                joint /= joint.sum(axis=0)
+                return joint
+            """)),
         right("column sums kept as a (1, m) row", _cell("""
             def conditional_table(joint):
                 joint = np.asarray(joint, dtype=float)
@@ -235,6 +244,14 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
                 joint = prior * likelihood
                 return float(joint[0] / joint.sum())
             """)),
+        right("exact fractions, as in Section 1", _cell("""
+            from fractions import Fraction
+
+            def bayes_positive_test(prevalence, sensitivity, specificity):
+                prior, hit, correct = Fraction(prevalence), Fraction(sensitivity), Fraction(specificity)
+                true_positive, false_positive = hit * prior, (1 - correct) * (1 - prior)
+                return true_positive / (true_positive + false_positive)
+            """)),
     ],
     "is_independent": [
         wrong("exact equality: rounding and tol ignored", MISTAKES["is_independent"][WRONG]),
@@ -273,6 +290,46 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
             def is_independent(joint, tol=1e-9):
                 product = np.outer(joint.sum(axis=0), joint.sum(axis=1))
                 return bool(np.all(np.abs(joint - product) <= tol))
+            """)),
+        wrong("no abs: only entries above their product are bounded", _cell("""
+            def is_independent(joint, tol=1e-9):
+                product = np.outer(joint.sum(axis=1), joint.sum(axis=0))
+                return bool(np.all(joint - product <= tol))
+            """)),
+        wrong("no abs, reversed: only entries below their product are bounded", _cell("""
+            def is_independent(joint, tol=1e-9):
+                product = np.outer(joint.sum(axis=1), joint.sum(axis=0))
+                return bool(np.all(product - joint <= tol))
+            """)),
+        wrong("uncorrelated taken for independent (the indices as values)", _cell("""
+            def is_independent(joint, tol=1e-9):
+                i, j = np.indices(joint.shape)
+                e_ij, e_i, e_j = np.sum(i * j * joint), np.sum(i * joint), np.sum(j * joint)
+                return bool(abs(e_ij - e_i * e_j) <= tol)
+            """)),
+        wrong("only the diagonal", _cell("""
+            def is_independent(joint, tol=1e-9):
+                product = np.outer(joint.sum(axis=1), joint.sum(axis=0))
+                return bool(np.all(np.abs(np.diag(joint) - np.diag(product)) <= tol))
+            """)),
+        wrong("only the determinant of the top-left 2 x 2 corner", _cell("""
+            def is_independent(joint, tol=1e-9):
+                return bool(abs(joint[0, 0] * joint[1, 1] - joint[0, 1] * joint[1, 0]) <= tol)
+            """)),
+        wrong("only the last row and the last column", _cell("""
+            def is_independent(joint, tol=1e-9):
+                gap = np.abs(joint - np.outer(joint.sum(axis=1), joint.sum(axis=0)))
+                return bool(np.all(gap[-1, :] <= tol) and np.all(gap[:, -1] <= tol))
+            """)),
+        wrong("only the first row", _cell("""
+            def is_independent(joint, tol=1e-9):
+                gap = np.abs(joint - np.outer(joint.sum(axis=1), joint.sum(axis=0)))
+                return bool(np.all(gap[0] <= tol))
+            """)),
+        wrong("strict < instead of <=", _cell("""
+            def is_independent(joint, tol=1e-9):
+                product = np.outer(joint.sum(axis=1), joint.sum(axis=0))
+                return bool(np.all(np.abs(joint - product) < tol))
             """)),
         right("the largest gap against tol", _cell("""
             def is_independent(joint, tol=1e-9):
@@ -352,6 +409,42 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
             def discrete_expectation(values, probs):
                 values, probs = np.asarray(values, dtype=float), np.asarray(probs, dtype=float)
                 if values.shape != probs.shape or np.any(probs < 0) or abs(probs.sum() - 1) > 1e-12:
+                    raise ValueError("invalid input")
+                return float(np.sum(values * probs))
+            """)),
+        wrong("rejects zero probabilities too: probs <= 0", _cell("""
+            def discrete_expectation(values, probs):
+                values, probs = np.asarray(values, dtype=float), np.asarray(probs, dtype=float)
+                if values.shape != probs.shape:
+                    raise ValueError("values and probs differ in length")
+                if np.any(probs <= 0):
+                    raise ValueError("probabilities must be positive")
+                if abs(probs.sum() - 1) > 1e-9:
+                    raise ValueError("probabilities do not add up to 1")
+                return float(np.sum(values * probs))
+            """)),
+        wrong("rejects probabilities above 1 instead of negative ones", _cell("""
+            def discrete_expectation(values, probs):
+                values, probs = np.asarray(values, dtype=float), np.asarray(probs, dtype=float)
+                if values.shape != probs.shape:
+                    raise ValueError("values and probs differ in length")
+                if np.any(probs > 1):
+                    raise ValueError("a probability above 1")
+                if abs(probs.sum() - 1) > 1e-9:
+                    raise ValueError("probabilities do not add up to 1")
+                return float(np.sum(values * probs))
+            """)),
+        wrong("a tolerance of 3e-9 for the sum", _cell("""
+            def discrete_expectation(values, probs):
+                values, probs = np.asarray(values, dtype=float), np.asarray(probs, dtype=float)
+                if values.shape != probs.shape or np.any(probs < 0) or abs(probs.sum() - 1) > 3e-9:
+                    raise ValueError("invalid input")
+                return float(np.sum(values * probs))
+            """)),
+        wrong("a tolerance of 1.9e-9 for the sum", _cell("""
+            def discrete_expectation(values, probs):
+                values, probs = np.asarray(values, dtype=float), np.asarray(probs, dtype=float)
+                if values.shape != probs.shape or np.any(probs < 0) or abs(probs.sum() - 1) > 1.9e-9:
                     raise ValueError("invalid input")
                 return float(np.sum(values * probs))
             """)),
@@ -522,6 +615,17 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
                 x = a + (b - a) * (np.arange(n) + 0.5) / n
                 return float((b - a) * np.mean(g(x)))
             """)),
+        wrong("antithetic pairs x and a + b - x: not the plain mean of n independent draws", _cell("""
+            def monte_carlo_integral(g, a, b, n, rng):
+                x = rng.uniform(a, b, size=n // 2)
+                return float((b - a) * np.mean((g(x) + g(a + b - x)) / 2))
+            """)),
+        wrong("the trapezoid rule over the sorted samples", _cell("""
+            def monte_carlo_integral(g, a, b, n, rng):
+                x = np.concatenate([[a], np.sort(rng.uniform(a, b, size=n)), [b]])
+                y = g(x)
+                return float(np.sum((y[1:] + y[:-1]) / 2 * np.diff(x)))
+            """)),
         right("a + (b - a) times rng.random", _cell("""
             def monte_carlo_integral(g, a, b, n, rng):
                 x = a + (b - a) * rng.random(n)
@@ -583,6 +687,20 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
                     raise ValueError("sample outside 0, ..., k - 1")
                 counts, _ = np.histogram(samples, bins=k)
                 return counts / samples.size
+            """)),
+        wrong("a list (list(...)), not the NumPy array the task asks for", _cell("""
+            def categorical_mle(samples, k):
+                samples = np.asarray(samples)
+                if np.any((samples < 0) | (samples >= k)):
+                    raise ValueError("sample outside 0, ..., k - 1")
+                return list(np.bincount(samples, minlength=k) / samples.size)
+            """)),
+        wrong("samples.sort() in place: the caller's data is reordered", _cell("""
+            def categorical_mle(samples, k):
+                samples.sort()
+                if samples[0] < 0 or samples[-1] >= k:
+                    raise ValueError("sample outside 0, ..., k - 1")
+                return np.bincount(samples, minlength=k) / len(samples)
             """)),
         right("a share per category, from a list", _cell("""
             def categorical_mle(samples, k):

@@ -220,3 +220,115 @@ def test_the_visible_checks_reject_the_wrong_answers_issue_14_names(kernel, name
         assert kernel.json(f"{latest}[{name!r}].status") == "fail"
     finally:
         kernel.run(f"{name} = _saved")
+
+
+def test_the_minibatch_gradient_is_an_unbiased_estimate_of_the_gradient_of_the_loss(kernel):
+    """The claim after the cross-entropy cell, checked: the per-pair gradient formula matches finite
+    differences of L, and the minibatch gradients average to it and spread by σ/√B."""
+    gaps = kernel.json("np.abs(gradient_gaps).tolist()")
+    assert len(gaps) == 3 and all(abs(g) < 4 for row in gaps for g in row)
+    assert kernel.json("bool(np.allclose(finite_differences, exact_gradient, rtol=0, atol=1e-6))")
+    assert kernel.json("float(np.max(np.abs(spread_ratio - 1)))") < 0.1
+
+
+def test_the_uniform_fourth_moment_formula_holds(kernel):
+    """μ₄ - σ⁴ = (b - a)⁴/180 for U(-1, 3), the interval of Section 3's midpoint rule."""
+    assert kernel.json("bool(np.isclose(mu4_integral - var_integral ** 2, 4.0 ** 4 / 180))")
+    assert kernel.json("bool(abs(experiment_variances.std() / variance_se - 1) < 0.06)")
+
+
+def _visible_verdict(kernel, name, code):
+    """The learner's verdict on code for name, from the visible part of its test cell."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
+             for c in nbformat.read(NOTEBOOK, as_version=4).cells}
+    latest = "__import__('autograder.verdict', fromlist=['latest']).latest"
+    kernel.run(f"_saved = {name}")
+    try:
+        kernel.run(code)
+        kernel.run(cells[f"test_{name}"].split("### BEGIN HIDDEN TESTS")[0])
+        return kernel.json(f"{latest}[{name!r}].status")
+    finally:
+        kernel.run(f"{name} = _saved")
+
+
+def _gap_check(expression):
+    return ("def is_independent(joint, tol=1e-9):\n"
+            "    gap = joint - np.outer(joint.sum(axis=1), joint.sum(axis=0))\n"
+            f"    return bool({expression})\n")
+
+
+REVIEW_WRONG_ANSWERS = {
+    "no-abs": ("is_independent", _gap_check("np.all(gap <= tol)")),
+    "no-abs-reversed": ("is_independent", _gap_check("np.all(-gap <= tol)")),
+    "diagonal-only": ("is_independent", _gap_check("np.all(np.abs(np.diag(gap)) <= tol)")),
+    "last-row-and-column": ("is_independent", _gap_check("np.all(np.abs(gap[-1]) <= tol) "
+                                                         "and np.all(np.abs(gap[:, -1]) <= tol)")),
+    "first-row-only": ("is_independent", _gap_check("np.all(np.abs(gap[0]) <= tol)")),
+    "strict-less": ("is_independent", _gap_check("np.all(np.abs(gap) < tol)")),
+    "corner-determinant": ("is_independent",
+                           "def is_independent(joint, tol=1e-9):\n"
+                           "    det = joint[0, 0] * joint[1, 1] - joint[0, 1] * joint[1, 0]\n"
+                           "    return bool(abs(det) <= tol)\n"),
+    "uncorrelated": ("is_independent",
+                     "def is_independent(joint, tol=1e-9):\n"
+                     "    i, j = np.indices(joint.shape)\n"
+                     "    e_ij, e_i, e_j = np.sum(i * j * joint), np.sum(i * joint), np.sum(j * joint)\n"
+                     "    return bool(abs(e_ij - e_i * e_j) <= tol)\n"),
+    "zero-probability-rejected": ("discrete_expectation",
+                                  "def discrete_expectation(values, probs):\n"
+                                  "    values, probs = np.asarray(values, float), np.asarray(probs, float)\n"
+                                  "    if values.shape != probs.shape or np.any(probs <= 0):\n"
+                                  "        raise ValueError('invalid')\n"
+                                  "    if abs(probs.sum() - 1) > 1e-9:\n"
+                                  "        raise ValueError('invalid')\n"
+                                  "    return float(values @ probs)\n"),
+    "above-one-for-negative": ("discrete_expectation",
+                               "def discrete_expectation(values, probs):\n"
+                               "    values, probs = np.asarray(values, float), np.asarray(probs, float)\n"
+                               "    if values.shape != probs.shape or np.any(probs > 1):\n"
+                               "        raise ValueError('invalid')\n"
+                               "    if abs(probs.sum() - 1) > 1e-9:\n"
+                               "        raise ValueError('invalid')\n"
+                               "    return float(values @ probs)\n"),
+    "tolerance-1.9e-9": ("discrete_expectation",
+                         "def discrete_expectation(values, probs):\n"
+                         "    values, probs = np.asarray(values, float), np.asarray(probs, float)\n"
+                         "    if values.shape != probs.shape or np.any(probs < 0):\n"
+                         "        raise ValueError('invalid')\n"
+                         "    if abs(probs.sum() - 1) > 1.9e-9:\n"
+                         "        raise ValueError('invalid')\n"
+                         "    return float(values @ probs)\n"),
+    "tolist": ("conditional_table",
+               "def conditional_table(joint):\n"
+               "    return (joint / joint.sum(axis=0)).tolist()\n"),
+    "in-place-division": ("conditional_table",
+                          "def conditional_table(joint):\n"
+                          "    joint /= joint.sum(axis=0)\n"
+                          "    return joint\n"),
+    "list-result": ("categorical_mle",
+                    "def categorical_mle(samples, k):\n"
+                    "    samples = np.asarray(samples)\n"
+                    "    if np.any((samples < 0) | (samples >= k)):\n"
+                    "        raise ValueError('outside')\n"
+                    "    return list(np.bincount(samples, minlength=k) / samples.size)\n"),
+    "sorts-in-place": ("categorical_mle",
+                       "def categorical_mle(samples, k):\n"
+                       "    samples.sort()\n"
+                       "    if samples[0] < 0 or samples[-1] >= k:\n"
+                       "        raise ValueError('outside')\n"
+                       "    return np.bincount(samples, minlength=k) / len(samples)\n"),
+}
+
+
+@pytest.mark.parametrize("case", list(REVIEW_WRONG_ANSWERS))
+def test_the_visible_checks_reject_the_wrong_answers_the_review_names(kernel, case):
+    """Regression: these answers showed ✔ to the learner (several also earned full points)."""
+    name, code = REVIEW_WRONG_ANSWERS[case]
+    assert _visible_verdict(kernel, name, code) == "fail"
+
+
+def test_a_bayes_answer_in_exact_fractions_passes(kernel):
+    code = ("def bayes_positive_test(prevalence, sensitivity, specificity):\n"
+            "    prior, hit, correct = Fraction(prevalence), Fraction(sensitivity), Fraction(specificity)\n"
+            "    return hit * prior / (hit * prior + (1 - correct) * (1 - prior))\n")
+    assert _visible_verdict(kernel, "bayes_positive_test", code) == "pass"
