@@ -254,6 +254,11 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
             """)),
     ],
     "is_independent": [
+        wrong("a looser default tolerance, 1e-8", _cell("""
+            def is_independent(joint, tol=1e-8):
+                joint = np.asarray(joint, dtype=float)
+                return bool(np.all(np.abs(joint - np.outer(joint.sum(axis=1), joint.sum(axis=0))) <= tol))
+            """)),
         wrong("exact equality: rounding and tol ignored", MISTAKES["is_independent"][WRONG]),
         wrong("np.any instead of np.all", _cell("""
             def is_independent(joint, tol=1e-9):
@@ -356,6 +361,26 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
             """)),
     ],
     "discrete_expectation": [
+        wrong("tolerates small negative probabilities: probs < -1e-9", _cell("""
+            def discrete_expectation(values, probs):
+                values, probs = np.asarray(values, dtype=float), np.asarray(probs, dtype=float)
+                if values.shape != probs.shape:
+                    raise ValueError("lengths differ")
+                if np.any(probs < -1e-9):
+                    raise ValueError("a negative probability")
+                if abs(probs.sum() - 1) > 1e-9:
+                    raise ValueError("the probabilities do not add up to 1")
+                return float(np.sum(values * probs))
+            """)),
+        wrong("the sum of |p| instead of a test for negative p", _cell("""
+            def discrete_expectation(values, probs):
+                values, probs = np.asarray(values, dtype=float), np.asarray(probs, dtype=float)
+                if values.shape != probs.shape:
+                    raise ValueError("lengths differ")
+                if abs(np.abs(probs).sum() - 1) > 1e-9:
+                    raise ValueError("the probabilities do not add up to 1")
+                return float(np.sum(values * probs))
+            """)),
         wrong("the sum compared with 1 exactly", MISTAKES["discrete_expectation"][WRONG]),
         wrong("np.isclose's default tolerance for the sum", _cell("""
             def discrete_expectation(values, probs):
@@ -625,6 +650,30 @@ CATALOGUE = {  # solution grade_id -> answers a learner writes; each judged with
                 x = np.concatenate([[a], np.sort(rng.uniform(a, b, size=n)), [b]])
                 y = g(x)
                 return float(np.sum((y[1:] + y[:-1]) / 2 * np.diff(x)))
+            """)),
+        wrong("at most 5,000 samples", _cell("""
+            def monte_carlo_integral(g, a, b, n, rng):
+                samples = rng.uniform(a, b, size=min(n, 5_000))
+                return float((b - a) * np.mean(g(samples)))
+            """)),
+        wrong("one sample too many: n + 1", _cell("""
+            def monte_carlo_integral(g, a, b, n, rng):
+                samples = rng.uniform(a, b, size=n + 1)
+                return float((b - a) * np.mean(g(samples)))
+            """)),
+        wrong("NumPy's global generator, seeded from rng", _cell("""
+            def monte_carlo_integral(g, a, b, n, rng):
+                np.random.seed(int(rng.integers(2**31)))
+                return float((b - a) * np.mean(g(np.random.uniform(a, b, size=n))))
+            """)),
+        wrong("draws from a grid of 100 points", _cell("""
+            def monte_carlo_integral(g, a, b, n, rng):
+                samples = rng.choice(np.linspace(a, b, 100), size=n)
+                return float((b - a) * np.mean(g(samples)))
+            """)),
+        right("one draw at a time with rng.uniform(a, b)", _cell("""
+            def monte_carlo_integral(g, a, b, n, rng):
+                return (b - a) * sum(float(g(np.array(rng.uniform(a, b)))) for _ in range(n)) / n
             """)),
         right("a + (b - a) times rng.random", _cell("""
             def monte_carlo_integral(g, a, b, n, rng):
