@@ -36,12 +36,17 @@ from .submissions import build_submission, scenario_module
 
 ASSIGNMENT = "A2_calculus"
 A1 = "A1_linear_algebra"
-HONEST = {ASSIGNMENT: 13, A1: 16}  # what an honest right submission earns
+
+def _right_total(assignment: str) -> float:
+    return sum(next(s for s in scenario_module(assignment).SCENARIOS if s.name == "right").expected.values())
+
+
+HONEST = {a: _right_total(a) for a in (ASSIGNMENT, A1)}  # what an honest right submission earns
 MARK = "ATTACK:"  # attack cells print "ATTACK: what happened", read back from the graded notebook
 OUTSIDE = Path("/var/tmp/course-attack-outside")  # nothing may appear here (not /tmp: private)
 SECRET = Path("/var/tmp/course-attack-secret")  # a file elsewhere on the machine, for links to it
 SECRET_TEXT = "SECRET-OF-THE-GRADING-MACHINE"
-HIDDEN_MARK = {ASSIGNMENT: "tanh", A1: "BEGIN HIDDEN"}  # in the hidden tests only, never in the release
+HIDDEN_MARK = b"BEGIN HIDDEN"  # starts each hidden region, which neither the release nor feedback may show
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,8 @@ def attacks(port: int = 9) -> list[Attack]:
                files={"autograder/__init__.py": "", "autograder/checks.py": _code("""
                    def _ok(*args, **kwargs):
                        print('✔ all checks passed')
-                   check_value = check_function = check_raises = check_source_avoids = _ok
+                   check_value = check_function = check_raises = check_same = _ok
+                   check_source_avoids = check_source_uses_only = hint = progress = solution = _ok
                    """) + "\n"}),
         Attack("patch-numpy", "monkeypatched numpy (np.abs → 0)", "wrong", _code("""
             import numpy as np
@@ -615,7 +621,7 @@ def leaks(course: Path, student: str, assignment: str = ASSIGNMENT) -> list[str]
                 found.append(f"a copy of the gradebook in {rel}")
             if SECRET_TEXT.encode() in data:
                 found.append(f"the outside file in {rel}")
-            if step == "feedback" and path.suffix == ".html" and HIDDEN_MARK[assignment].encode() in data:
+            if step == "feedback" and path.suffix == ".html" and HIDDEN_MARK in data:
                 found.append(f"the hidden tests in {rel}")
     return found
 

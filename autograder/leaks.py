@@ -33,6 +33,9 @@ def secret_lines(source_nb) -> dict[str, set[str]]:
                 secret[region].add(line)
             else:
                 public.add(line)
+    # A hidden test may hold the solution's own lines (the reference, bound in place of a learner's
+    # function so that each exercise is graded on its own): a student who writes them leaks nothing.
+    secret["hidden test"] -= secret["solution"]
     return {kind: {ln for ln in lines if len(ln) >= MIN_LENGTH and ln not in public}
             for kind, lines in secret.items()}
 
