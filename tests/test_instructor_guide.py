@@ -77,6 +77,12 @@ def clone_of_the_repository(target: Path) -> Path:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)  # keep mtimes: make must see an installed venv
     (target / ".venv").symlink_to(ROOT / ".venv")
+    # make must find that environment up to date: were the clone's pins newer than its stamp, `make
+    # instructor` would reinstall the course from the clone, into the shared venv, and every later
+    # import of autograder anywhere would load the clone's copy.
+    stamp = (ROOT / ".venv" / ".installed").stat().st_mtime
+    for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml"):
+        os.utime(target / name, (stamp - 60, stamp - 60))
     return target
 
 
@@ -235,6 +241,9 @@ def taught(tmp_path_factory) -> Taught:
                     before = autograded_mtimes(course)
                     instructor.run(class_grading_command())  # course-grade, after nbgrader's own
                     after = autograded_mtimes(course)
+    installed = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"],
+                               cwd=tmp, capture_output=True, text=True, check=True).stdout.strip()
+    assert installed == str(ROOT / "autograder" / "__init__.py"), installed
     return Taught(course, instructor, students, autograded_output, manual, pages, before, after, steps)
 
 
