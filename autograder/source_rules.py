@@ -496,6 +496,10 @@ class _Scopes:
         self.home: dict[int, ast.AST | None] = {}
         self.scope_of: dict[int, ast.AST] = {}
         self.fresh: dict[int, set[str]] = {}  # function scope -> locals bound only to new objects
+        # function scope -> local -> the objects it may be (part of): ("param", p) for what the caller
+        # passes as p, ("global", g) for a global's object; None when the reading cannot tell
+        self.origins: dict[int, dict[str, frozenset[tuple[str, str]] | None]] = {}
+        self._sources: dict[int, tuple[ast.AST, dict[str, list[ast.AST | str | None]]]] = {}
         self._declared: dict[int, tuple[set[str], set[str], set[str]]] = {}  # bound, global, nonlocal
         self._chain: dict[int, list[ast.AST]] = {}
         pending = [(tree, [])]
@@ -510,6 +514,37 @@ class _Scopes:
                 elif isinstance(node, ast.Name):
                     start = self.outside_comprehensions(scope) if id(node) in walrus else scope
                     self.home[id(node)] = self.resolve(node.id, start)
+        for scope, sources in self._sources.values():
+            self.origins[id(scope)] = self._origins(scope, sources)
+
+    def _origins(self, scope: ast.AST, sources: dict[str, list[ast.AST | str | None]]
+                 ) -> dict[str, frozenset[tuple[str, str]] | None]:
+        """What each local of a function may be: a parameter's object, a global's, or unknown."""
+        found: dict[str, set[tuple[str, str]]] = {name: set() for name in sources}
+        unknown: set[str] = set()
+        grown = True
+        while grown:
+            grown = False
+            for name, values in sources.items():
+                if name in unknown:
+                    continue
+                before = len(found[name])
+                for value in values:
+                    if value is None:
+                        unknown.add(name)
+                    elif value == "param":
+                        found[name].add(("param", name))
+                    else:
+                        for bare in _bare_names(value):
+                            home = self.home.get(id(bare), 0)
+                            if home is None:
+                                found[name].add(("global", bare.id))
+                            elif home is scope and bare.id in found and bare.id not in unknown:
+                                found[name] |= found[bare.id]
+                            else:
+                                unknown.add(name)
+                grown |= name in unknown or len(found[name]) != before
+        return {name: None if name in unknown else frozenset(found[name]) for name in sources}
 
     def resolve(self, name: str, scope: ast.AST) -> ast.AST | None:
         for s in [scope, *self._chain[id(scope)]]:
@@ -537,11 +572,21 @@ class _Scopes:
         values: dict[str, list[ast.AST | None]] = defaultdict(list)  # what each local is bound to
         assigned: dict[int, ast.AST] = {}
         skip: set[int] = set()  # targets whose binding keeps the object (x += …) or lives elsewhere
+        elements: dict[int, ast.AST] = {}  # for-loop targets -> the iterable
         walrus: set[int] = set()
+        sources: dict[str, list[ast.AST | str | None]] = defaultdict(list)  # as values, for origins
         if isinstance(scope, _FUNCTIONS):
             for param in _params(scope.args):
                 bound.add(param.arg)
                 values[param.arg].append(None)
+                sources[param.arg].append("param")
+            args = scope.args
+            positional = [*args.posonlyargs, *args.args]
+            defaults = [*zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True),
+                        *((a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+                          if d is not None)]
+            for param, default in defaults:
+                sources[param.arg].append(default)  # a default object is shared by every call
         nodes = list(_own_nodes(scope))
         for node in nodes:
             if isinstance(node, ast.Assign):
@@ -556,18 +601,23 @@ class _Scopes:
                     assigned[id(node.target)] = node.value
             elif isinstance(node, ast.AugAssign):
                 skip.add(id(node.target))
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.target, ast.Name):
+                elements[id(node.target)] = node.iter  # an element of what it loops over
             elif isinstance(node, _COMPREHENSIONS) and not isinstance(scope, _COMPREHENSIONS):
                 for named in _walrus_targets(node):
                     bound.add(named.target.id)
                     values[named.target.id].append(named.value)
+                    sources[named.target.id].append(named.value)
         for node in nodes:
             if isinstance(node, ast.Name) and isinstance(node.ctx, _STORE) and id(node) not in walrus:
                 bound.add(node.id)
                 if id(node) not in skip:
                     values[node.id].append(assigned.get(id(node)))
+                    sources[node.id].append(assigned.get(id(node), elements.get(id(node))))
             for bound_name in _statement_binds(node):
                 bound.add(bound_name)
                 values[bound_name].append(None)
+                sources[bound_name].append(None)
             if isinstance(node, ast.Global):
                 declared_global.update(node.names)
             elif isinstance(node, ast.Nonlocal):
@@ -578,6 +628,8 @@ class _Scopes:
                 n for n, vs in values.items()
                 if all(v is not None and not _bare_names(v) for v in vs)
             } - declared_global - declared_nonlocal
+            local = {n: vs for n, vs in sources.items() if n not in declared_global | declared_nonlocal}
+            self._sources[id(scope)] = (scope, local)
         return walrus
 
 
@@ -671,6 +723,8 @@ class _Unit:
     subunits: list[_Unit] = field(default_factory=list)  # code its magics run
     ids: set[int] = field(default_factory=set)
     targets: set[int] = field(default_factory=set)  # ids of the nodes naming what it changes in place
+    param_changes: dict[str, str] = field(default_factory=dict)  # a def: parameter -> how it changes it
+    passes: set[str] = field(default_factory=set)  # global names it loads other than to call them
 
 
 def _unit_shapes(stmts: list[ast.stmt]) -> Iterator[tuple[ast.AST, list[ast.AST], list[ast.AST] | None]]:
@@ -761,11 +815,155 @@ def _record_change(unit: _Unit, node: ast.AST, scopes: _Scopes) -> None:
         home = scopes.home.get(id(root), 0) if isinstance(root, ast.Name) else 0
         if in_function and root is expr and home is function and root.id in scopes.fresh[id(function)]:
             continue  # a local list or array the function made itself
-        global_name = root.id if isinstance(root, ast.Name) and home is None else None
         change = f"a change to {_short(ast.unparse(expr))} in {unit.code.place(node)}"
+        origins = scopes.origins.get(id(function), {}).get(root.id) if home is function else None
+        if home is function and function is unit.node and origins:
+            # A def's local that may be only its parameters' objects (or globals'): a change to a
+            # parameter changes what its callers pass, and counts where they are called (_through_calls).
+            for kind, name in sorted(origins):
+                if kind == "param":
+                    unit.param_changes.setdefault(name, change)
+                else:
+                    unit.changes.append((name, change))
+                    unit.escapes = True
+            continue
+        global_name = root.id if isinstance(root, ast.Name) and home is None else None
         unit.changes.append((global_name, change))
         unit.escapes |= in_function
 
+
+
+def _through_calls(units: list[_Unit], scopes_of: dict[int, _Scopes]) -> None:
+    """Charge a function's changes to its parameters to the code that calls it, as changes to what
+    that code passes: ``setup(REG)`` changes REG when ``def setup(d)`` changes ``d``. A call inside
+    another def that passes its own parameters makes that def change them too; a mutating function
+    used any other way than called by name (or handed to a check helper, which calls it with the
+    ``args`` it is given) changes something nobody can name."""
+    defs: dict[str, list[ast.AST]] = defaultdict(list)
+    for unit in units:
+        if isinstance(unit.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs[unit.node.name].append(unit.node)
+    changing: dict[str, dict[str, str]] = defaultdict(dict)  # function -> parameter -> how
+    for unit in units:
+        if unit.param_changes:
+            changing[unit.node.name].update(unit.param_changes)
+    if not changing:
+        return
+    calls = [(unit, scopes_of[id(unit.code)], *call) for unit in units
+             for call in _calls(unit, scopes_of[id(unit.code)])]
+    grown = True
+    while grown:  # defs that pass their parameters on to a changing function change them too
+        grown = False
+        for unit, scopes, callee, bound, where in calls:
+            if callee not in changing or not isinstance(unit.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for param, expr in bound:
+                how = _passed_change(changing[callee], defs[callee], param, callee, where)
+                for kind, name in sorted(_passed_origins(expr, unit, scopes) or ()) if how else ():
+                    if kind == "param" and name not in changing[unit.node.name]:
+                        changing[unit.node.name][name] = how
+                        grown = True
+    for unit, scopes, callee, bound, where in calls:
+        if callee not in changing:
+            continue
+        for param, expr in bound:
+            how = _passed_change(changing[callee], defs[callee], param, callee, where)
+            if not how:
+                continue
+            origins = _passed_origins(expr, unit, scopes)
+            if origins is None:
+                unit.changes.append((None, how))
+            for kind, name in sorted(origins or ()):
+                if kind == "global":
+                    unit.changes.append((name, how))
+                    unit.escapes |= isinstance(unit.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    for unit in units:  # a changing function stored, aliased or passed on: what it is called with is unknown
+        for name in sorted(unit.passes & set(changing)):
+            where = unit.code.place(unit.node)
+            unit.changes.append((None, f"a change made by {name}, which {where} passes on"))
+
+
+def _calls(unit: _Unit, scopes: _Scopes) -> Iterator[tuple[str, list[tuple[int | str | None, ast.AST]], str]]:
+    """Each call of a global function by name in the unit: (name, [(parameter position or keyword,
+    None for any; the expression passed)], where), and a check helper's call of the function it is
+    given with each of its ``args``. Fills ``unit.passes``: global names loaded other than so."""
+    called: set[int] = set()
+    found = []
+    for part in unit.parts:
+        for node in ast.walk(part):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) \
+                    or scopes.home.get(id(node.func), 0) is not None:
+                continue
+            called.add(id(node.func))
+            where = unit.code.place(node)
+            if node.func.id in PROTECTED_NAMES:
+                given = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "func")]
+                cases = next((k.value for k in node.keywords if k.arg == "args"), None)
+                for func in given:
+                    if isinstance(func, ast.Name) and scopes.home.get(id(func), 0) is None:
+                        called.add(id(func))
+                        found.append((func.id, _helper_cases(cases), where))
+                continue
+            bound: list[tuple[int | str | None, ast.AST]] = []
+            spread = False
+            for i, arg in enumerate(node.args):
+                spread |= isinstance(arg, ast.Starred)
+                bound.append((None if spread else i, arg.value if isinstance(arg, ast.Starred) else arg))
+            bound += [(k.arg, k.value) for k in node.keywords]
+            found.append((node.func.id, bound, where))
+    for part in unit.parts:
+        for node in ast.walk(part):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in called \
+                    and scopes.home.get(id(node), 0) is None:
+                unit.passes.add(node.id)
+    return found
+
+
+def _helper_cases(cases: ast.AST | None) -> list[tuple[int | str | None, ast.AST]]:
+    """What a check helper passes the function: the elements of each tuple in ``args=[(…), …]``."""
+    if cases is None:
+        return []
+    if isinstance(cases, (ast.List, ast.Tuple)) and all(isinstance(c, ast.Tuple) for c in cases.elts):
+        bound = []
+        for case in cases.elts:
+            spread = False
+            for i, arg in enumerate(case.elts):
+                spread |= isinstance(arg, ast.Starred)
+                bound.append((None if spread else i, arg.value if isinstance(arg, ast.Starred) else arg))
+        return bound
+    return [(None, cases)]
+
+
+def _passed_change(changes: dict[str, str], defs: list[ast.AST], param: int | str | None, callee: str,
+                   where: str) -> str | None:
+    """How the call changes what it passes in ``param`` (a position, a keyword, None: any), if it does."""
+    names: set[str | None] = set()
+    for fd in defs:
+        args = fd.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        keywords = {a.arg for a in (*args.args, *args.kwonlyargs)}
+        if param is None:
+            names |= set(changes)
+        elif isinstance(param, int):
+            names.add(positional[param] if param < len(positional) else args.vararg and args.vararg.arg)
+        else:
+            names.add(param if param in keywords else args.kwarg and args.kwarg.arg)
+    changed = [changes[n] for n in sorted(names - {None}) if n in changes]
+    return f"{changed[0]}, which {callee} makes to what {where} passes it" if changed else None
+
+
+def _passed_origins(expr: ast.AST, unit: _Unit, scopes: _Scopes) -> frozenset[tuple[str, str]] | None:
+    """The objects an argument may be: globals', or the calling def's parameters'; None: unknown."""
+    found: set[tuple[str, str]] = set()
+    for bare in _bare_names(expr):
+        home = scopes.home.get(id(bare), 0)
+        if home is None:
+            found.add(("global", bare.id))
+        elif home is unit.node and (origins := scopes.origins.get(id(home), {}).get(bare.id)) is not None:
+            found |= origins
+        else:
+            return None
+    return frozenset(found)
 
 
 @dataclass
@@ -792,6 +990,7 @@ def _notebook(cells: tuple[str, ...], labels: tuple[str, ...]) -> _Notebook:
             for unit in units_of[id(code.parent)]:
                 if id(code.inside) in unit.ids:
                     unit.subunits.extend(units_of[id(code)])
+    _through_calls(units, scopes)
     binders, loaders, modules = defaultdict(list), defaultdict(list), set()
     for unit in units:
         for name in unit.binds:

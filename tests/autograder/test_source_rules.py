@@ -19,7 +19,7 @@ from autograder.values import encode
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = ["outer", "@", "dot", "matmul", "einsum", "tensordot"]
-IMPORTS = "import numpy as np\nfrom autograder.checks import check_source_avoids"
+IMPORTS = "import numpy as np\nfrom autograder.checks import check_function, check_source_avoids"
 ALLOWED = "def outer_product(a, b):\n    return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))"
 TEST = f"check_source_avoids('outer_product', outer_product, forbidden={FORBIDDEN})"
 OUTER = "def outer_product(a, b): return np.outer(a, b)"  # what the bypasses slip in
@@ -91,6 +91,19 @@ BYPASSES = {
                            returning("f(a, b)")],
     "magic-in-the-def": [returning("get_ipython().run_line_magic('time', 'np.outer(a, b)')")],
     "pickled-function": ["arr = np.load('f.npy', None, True)", returning("arr[0](a, b)")],
+    "registry-through-a-parameter": ["REG = {}", "def setup(d):\n    d['f'] = np.outer", "setup(REG)",
+                                     returning("REG['f'](a, b)")],
+    "registry-passed-on": ["REG = {}", "def setup(d, f):\n    d['f'] = f",
+                           "def init(x):\n    setup(x, np.outer)", "init(REG)", returning("REG['f'](a, b)")],
+    "registry-setter-aliased": ["REG = {}", "def setup(d):\n    e = d\n    e['f'] = np.outer",
+                                "g = setup\ng(REG)", returning("REG['f'](a, b)")],
+    "registry-as-a-default": ["REG = {}", "def setup(d=REG):\n    d['f'] = np.outer", "setup()",
+                              returning("REG['f'](a, b)")],
+    "registry-in-a-loop": ["REGS = [{}]", "def setup(ds):\n    for d in ds:\n        d['f'] = np.outer",
+                           "setup(REGS)", returning("REGS[0]['f'](a, b)")],
+    "module-through-a-parameter": ["def setup(m):\n    m.multiply = np.outer\n    return 1",
+                                   "check_function('setup', setup, args=[(np,)], expected=[1])",
+                                   returning("np.multiply(a, b)")],
     "assigned-from-a-factory": ["def make():\n    def inner(a, b):\n        return np.outer(a, b)\n"
                                 "    return inner", "outer_product = make()"],
 }
@@ -326,6 +339,41 @@ def test_an_allowlist_accepts_what_it_lists(cells, monkeypatch):
     verdict = judged_allowlist(notebook, "matmul_by_definition", MATMUL_ALLOWED)
     assert verdict.passed, verdict.problems
     assert learner_message_allowlist(notebook, "matmul_by_definition", MATMUL_ALLOWED, monkeypatch) is None
+
+
+# Other exercises' answers that change their own arguments in place: what they change is what their
+# callers pass, which the function checked here never reads (issue 14's review: three right answers
+# lost their points to a power_iteration with `v /= norm` elsewhere in the notebook).
+POWER_ITERATION = ("def power_iteration(A, v0, num_steps):\n    v = np.asarray(v0, dtype=float)\n"
+                   "    v /= np.linalg.norm(v)\n    for _ in range(num_steps):\n        v = A @ v\n"
+                   "        v /= np.linalg.norm(v)\n    return float(v @ A @ v), v")
+SOFTMAX = "def stable_softmax(z):\n    z -= np.max(z)\n    w = np.exp(z)\n    return w / np.sum(w)"
+ELSEWHERE = {
+    "power-iteration-in-place": [POWER_ITERATION, "A_test = np.eye(2)\ncheck_function('power_iteration', "
+                                 "power_iteration, args=[(A_test, np.array([1.0, 0.0]), 5)], expected=[1])"],
+    "softmax-in-place": [SOFTMAX, "check_function('stable_softmax', stable_softmax, "
+                         "args=[(np.array([1.0, 2.0]),)], expected=[np.array([0.5, 0.5])])"],
+    "called-on-the-notebooks-data": [SOFTMAX, "scores = np.array([1.0, 2.0])", "stable_softmax(scores)"],
+    "passed-on-in-place": [SOFTMAX, "def twice(z):\n    return stable_softmax(stable_softmax(z))",
+                           "twice(np.ones(3))"],
+}
+
+
+@pytest.mark.parametrize("cells", ELSEWHERE.values(), ids=ELSEWHERE.keys())
+def test_a_change_to_another_functions_own_arguments_costs_no_points_here(cells, monkeypatch):
+    for notebook in ([IMPORTS, ALLOWED, TEST, *cells], [IMPORTS, *cells, ALLOWED, TEST]):
+        assert source_problems(notebook, "outer_product", [], allowed=OUTER_ALLOWED) == []
+        assert judged(notebook).passed, judged(notebook).problems
+        assert judged_allowlist(notebook, "outer_product", OUTER_ALLOWED).passed
+    assert learner_message_allowlist(notebook, "outer_product", OUTER_ALLOWED, monkeypatch) is None
+
+
+def test_a_change_to_an_argument_counts_where_the_argument_is_what_the_function_reads():
+    """The same in-place softmax, called on the table outer_product reads, does change what it runs."""
+    cells = [IMPORTS, "table = {'f': np.ones(2)}", SOFTMAX, "stable_softmax(table['f'])",
+             returning("table['f'] * a[:, None] * b")]
+    problems = source_problems(cells, "outer_product", [], allowed=[*OUTER_ALLOWED, "ones"])
+    assert problems and "stable_softmax" in problems[0] and "np.max" in problems[0]
 
 
 @pytest.mark.parametrize("cells", BYPASSES.values(), ids=BYPASSES.keys())
