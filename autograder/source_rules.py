@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import re
 import string
@@ -54,8 +55,8 @@ METHOD_MUTATORS = frozenset({
     "itemset",
 })
 FUNCTION_MUTATORS = frozenset({
-    "copyto", "place", "put", "putmask", "heappush", "heappushpop", "heapreplace", "insort", "insort_left",
-    "insort_right", "setitem",
+    "copyto", "place", "put", "putmask", "put_along_axis", "fill_diagonal", "heappush", "heappushpop",
+    "heapreplace", "insort", "insort_left", "insort_right", "setitem",
 })
 
 # Every line magic of IPython 9 and ipykernel 7 (`%lsmagic`), for lines IPython runs as a magic
@@ -488,11 +489,81 @@ def _bare_names(expr: ast.AST) -> list[ast.Name]:
     return found
 
 
+@dataclass(frozen=True)
+class _Env:
+    """What the whole notebook binds: names from imports (modules and library functions) and every
+    name any cell binds (which a built-in's name may then no longer be)."""
+
+    imported: frozenset[str]
+    bound: frozenset[str]
+
+    @staticmethod
+    def of(trees: Iterable[ast.AST]) -> _Env:
+        imported, bound = set(), set()
+        for tree in trees:
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    imported |= {(a.asname or a.name).split(".")[0] for a in node.names}
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, _STORE):
+                    bound.add(node.id)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    bound.add(node.name)
+                elif isinstance(node, ast.arg):
+                    bound.add(node.arg)
+        return _Env(frozenset(imported), frozenset(bound - imported))
+
+
+_BUILTINS = frozenset(dir(builtins))
+# A library's functions return new objects, except these, whose result may be (a view of) an argument.
+_ALIASING = frozenset({
+    "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "require", "atleast_1d", "atleast_2d",
+    "atleast_3d", "ravel", "reshape", "squeeze", "transpose", "swapaxes", "moveaxis", "expand_dims",
+    "broadcast_to", "broadcast_arrays", "diagonal", "real", "imag", "flip", "fliplr", "flipud", "rot90",
+    "nullcontext", "getattr", "attrgetter", "itemgetter", "deepcopy", "copy", "partial", "reduce", "chain",
+    "cast",
+})
+
+
+def _value_names(expr: ast.AST, env: _Env) -> list[ast.Name] | None:
+    """The names whose objects an expression's value may be, or contain, following calls; None when
+    a call may return any object. A library's function or a built-in may return (part of) what it is
+    given, a method (part of) its object too; a function of the notebook's own may return anything."""
+    found, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            found.append(node)
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            stack.append(node.value)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                root = func.value
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if not (isinstance(root, ast.Name) and root.id in env.imported):
+                    stack.append(func.value)  # a method's result may be part of its object
+                elif func.attr not in _ALIASING:
+                    continue  # np.zeros(n), math.sqrt(x): a new object
+            elif isinstance(func, ast.Name) and func.id in env.imported:
+                if func.id not in _ALIASING:
+                    continue
+            elif not (isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in env.bound):
+                return None
+            stack.extend(node.args)
+            stack.extend(keyword.value for keyword in node.keywords)
+        elif not isinstance(node, (ast.Lambda, ast.JoinedStr, ast.Compare, ast.Constant)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
 class _Scopes:
     """Where the names of one parsed cell live: ``home`` maps a Name to the scope that binds it,
     or to None for the notebook's globals."""
 
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, env: _Env):
+        self.env = env
+        self.called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}  # callees, by id
         self.home: dict[int, ast.AST | None] = {}
         self.scope_of: dict[int, ast.AST] = {}
         self.fresh: dict[int, set[str]] = {}  # function scope -> locals bound only to new objects
@@ -534,8 +605,10 @@ class _Scopes:
                         unknown.add(name)
                     elif value == "param":
                         found[name].add(("param", name))
+                    elif (names := _value_names(value, self.env)) is None:
+                        unknown.add(name)
                     else:
-                        for bare in _bare_names(value):
+                        for bare in names:
                             home = self.home.get(id(bare), 0)
                             if home is None:
                                 found[name].add(("global", bare.id))
@@ -626,7 +699,7 @@ class _Scopes:
         if isinstance(scope, _FUNCTIONS):
             self.fresh[id(scope)] = {
                 n for n, vs in values.items()
-                if all(v is not None and not _bare_names(v) for v in vs)
+                if all(v is not None and _value_names(v, self.env) == [] for v in vs)
             } - declared_global - declared_nonlocal
             local = {n: vs for n, vs in sources.items() if n not in declared_global | declared_nonlocal}
             self._sources[id(scope)] = (scope, local)
@@ -796,8 +869,20 @@ def _record_change(unit: _Unit, node: ast.AST, scopes: _Scopes) -> None:
         called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
         if isinstance(node.func, ast.Attribute) and called in METHOD_MUTATORS:
             changed.append(node.func.value)
+            if isinstance(node.func.value, ast.Name) and node.func.value.id in _BUILTINS and node.args:
+                changed.append(node.args[0])  # list.append(REG, x): the type's method, on REG
         if called in FUNCTION_MUTATORS and node.args:
             changed.append(node.args[0])
+    elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr in METHOD_MUTATORS
+          and id(node) not in scopes.called):
+        # A mutating method taken as a value (keep = REG.append, map(REG.append, …), partial(list.append,
+        # REG)): whoever calls it later changes its object (for the type's own, any object), so the
+        # code that uses what this binds counts too.
+        changed.append(node.value)
+        unit.escapes = True
+        if isinstance(node.value, ast.Name) and node.value.id in _BUILTINS:
+            unit.changes.append((None, f"a change through {_short(ast.unparse(node))} "
+                                       f"in {unit.code.place(node)}"))
     if not changed:
         return
     if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):  # the method called, or the target
@@ -955,7 +1040,10 @@ def _passed_change(changes: dict[str, str], defs: list[ast.AST], param: int | st
 def _passed_origins(expr: ast.AST, unit: _Unit, scopes: _Scopes) -> frozenset[tuple[str, str]] | None:
     """The objects an argument may be: globals', or the calling def's parameters'; None: unknown."""
     found: set[tuple[str, str]] = set()
-    for bare in _bare_names(expr):
+    names = _value_names(expr, scopes.env)
+    if names is None:
+        return None
+    for bare in names:
         home = scopes.home.get(id(bare), 0)
         if home is None:
             found.add(("global", bare.id))
@@ -982,7 +1070,8 @@ def _notebook(cells: tuple[str, ...], labels: tuple[str, ...]) -> _Notebook:
     problems: list[str] = []
     codes = [code for text, label in zip(cells, labels, strict=True)
              for code in _read(text, label, 0, problems)]
-    scopes = {id(code): _Scopes(code.tree) for code in codes}
+    env = _Env.of(code.tree for code in codes)
+    scopes = {id(code): _Scopes(code.tree, env) for code in codes}
     units_of = {id(code): _units(code, scopes[id(code)]) for code in codes}
     units = [unit for code in codes for unit in units_of[id(code)]]
     for code in codes:

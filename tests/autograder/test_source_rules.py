@@ -354,9 +354,11 @@ ELSEWHERE = {
     "softmax-in-place": [SOFTMAX, "check_function('stable_softmax', stable_softmax, "
                          "args=[(np.array([1.0, 2.0]),)], expected=[np.array([0.5, 0.5])])"],
     "called-on-the-notebooks-data": [SOFTMAX, "scores = np.array([1.0, 2.0])", "stable_softmax(scores)"],
-    "passed-on-in-place": [SOFTMAX, "def twice(z):\n    return stable_softmax(stable_softmax(z))",
+    "passed-on-in-place": [SOFTMAX, "def twice(z):\n    stable_softmax(z)\n    return stable_softmax(z)",
                            "twice(np.ones(3))"],
 }
+# (What a function of the notebook returns may be any object, so passing it on to an in-place
+# function counts as changing an unknown one: stable_softmax(stable_softmax(z)) is not exempt.)
 
 
 @pytest.mark.parametrize("cells", ELSEWHERE.values(), ids=ELSEWHERE.keys())
@@ -366,6 +368,32 @@ def test_a_change_to_another_functions_own_arguments_costs_no_points_here(cells,
         assert judged(notebook).passed, judged(notebook).problems
         assert judged_allowlist(notebook, "outer_product", OUTER_ALLOWED).passed
     assert learner_message_allowlist(notebook, "outer_product", OUTER_ALLOWED, monkeypatch) is None
+
+
+CALL_RESULT_BYPASSES = {  # issue 14's adversarial review of the allowlist: each ran np.outer unseen
+    "method-result-passed": ["REG = {'k': {}}", "def setup(d):\n    d['f'] = np.outer", "setup(REG.get('k'))",
+                             returning("REG['k']['f'](a, b)")],
+    "notebook-function-result-passed": ["REG = {}", "def ident(x):\n    return x",
+                                        "def setup(d):\n    d['f'] = np.outer", "setup(ident(REG))",
+                                        returning("REG['f'](a, b)")],
+    "default-argument": ["REG = {'k': {}}", "def setup(d=REG.get('k')):\n    d['f'] = np.outer", "setup()",
+                         returning("REG['k']['f'](a, b)")],
+    "local-bound-to-a-method-result": ["REG = {'k': {}}",
+                                       "def setup(d):\n    e = d.get('k')\n    e['f'] = np.outer",
+                                       "setup(REG)", returning("REG['k']['f'](a, b)")],
+    "the-type-s-method": ["REG = []", "list.append(REG, np.outer)", returning("REG[0](a, b)")],
+    "a-mutating-method-mapped": ["REG = []", "list(map(REG.append, [np.outer]))", returning("REG[0](a, b)")],
+    "partial-of-the-type-s-method": ["import functools\nREG = []",
+                                     "functools.partial(list.append, REG)(np.outer)",
+                                     returning("REG[0](a, b)")],
+    "put-along-axis": ["ARR = np.array([None])", "np.put_along_axis(ARR, np.array([0]), "
+                       "np.array([np.outer], dtype=object), axis=0)", returning("ARR[0](a, b)")],
+}
+
+
+@pytest.mark.parametrize("cells", CALL_RESULT_BYPASSES.values(), ids=CALL_RESULT_BYPASSES.keys())
+def test_what_calls_return_and_mutating_methods_taken_as_values_do_not_hide_a_change(cells):
+    assert source_problems([IMPORTS, *cells], "outer_product", [], allowed=OUTER_ALLOWED)
 
 
 def test_a_change_to_an_argument_counts_where_the_argument_is_what_the_function_reads():
