@@ -477,16 +477,7 @@ def _walrus_targets(comprehension: ast.AST) -> Iterator[ast.NamedExpr]:
 
 def _bare_names(expr: ast.AST) -> list[ast.Name]:
     """The names whose objects an expression's value may be, or contain (not results of calls)."""
-    found, stack = [], [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name):
-            found.append(node)
-        elif isinstance(node, (ast.Attribute, ast.Subscript)):
-            stack.append(node.value)
-        elif not isinstance(node, (ast.Call, ast.Lambda, ast.JoinedStr, ast.Compare, ast.Constant)):
-            stack.extend(ast.iter_child_nodes(node))
-    return found
+    return _value_names(expr, None)
 
 
 @dataclass(frozen=True)
@@ -524,10 +515,11 @@ _ALIASING = frozenset({
 })
 
 
-def _value_names(expr: ast.AST, env: _Env) -> list[ast.Name] | None:
+def _value_names(expr: ast.AST, env: _Env | None) -> list[ast.Name] | None:
     """The names whose objects an expression's value may be, or contain, following calls; None when
-    a call may return any object. A library's function or a built-in may return (part of) what it is
-    given, a method (part of) its object too; a function of the notebook's own may return anything."""
+    a call may return any object. An aliasing library function or a built-in may return (part of)
+    what it is given, a method (part of) its object too; a function of the notebook's own may return
+    anything. Without ``env``, every call's result counts as a new object."""
     found, stack = [], [expr]
     while stack:
         node = stack.pop()
@@ -535,6 +527,8 @@ def _value_names(expr: ast.AST, env: _Env) -> list[ast.Name] | None:
             found.append(node)
         elif isinstance(node, (ast.Attribute, ast.Subscript)):
             stack.append(node.value)
+        elif isinstance(node, ast.Call) and env is None:
+            continue
         elif isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Attribute):

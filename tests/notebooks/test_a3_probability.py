@@ -210,16 +210,7 @@ def test_the_visible_checks_reject_the_wrong_answers_issue_14_names(kernel, name
     """Regression (issue 14): is_independent with np.any or only entry [0, 0], discrete_expectation
     with np.isclose's default tolerance, and monte_carlo_integral with n // 4 or n // 10 samples
     showed ✔ to the learner."""
-    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
-             for c in nbformat.read(NOTEBOOK, as_version=4).cells}
-    latest = "__import__('autograder.verdict', fromlist=['latest']).latest"
-    kernel.run(f"_saved = {name}")
-    try:
-        kernel.run(code)
-        kernel.run(cells[f"test_{name}"].split("### BEGIN HIDDEN TESTS")[0])
-        assert kernel.json(f"{latest}[{name!r}].status") == "fail"
-    finally:
-        kernel.run(f"{name} = _saved")
+    assert _visible_verdict(kernel, name, code) == "fail"
 
 
 def test_the_minibatch_gradient_is_an_unbiased_estimate_of_the_gradient_of_the_loss(kernel):
