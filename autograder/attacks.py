@@ -46,7 +46,7 @@ MARK = "ATTACK:"  # attack cells print "ATTACK: what happened", read back from t
 OUTSIDE = Path("/var/tmp/course-attack-outside")  # nothing may appear here (not /tmp: private)
 SECRET = Path("/var/tmp/course-attack-secret")  # a file elsewhere on the machine, for links to it
 SECRET_TEXT = "SECRET-OF-THE-GRADING-MACHINE"
-HIDDEN_MARK = b"BEGIN HIDDEN"  # starts each hidden region, which neither the release nor feedback may show
+HIDDEN_MARK = b"BEGIN HIDDEN TESTS"  # opens each hidden region; neither release nor feedback may show it
 
 
 @dataclass(frozen=True)

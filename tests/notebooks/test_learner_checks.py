@@ -54,7 +54,7 @@ def test_a_wrong_answer_shows_what_differs_and_no_traceback_or_hint(kernel):
     out = kernel.run(source_of("test_grad_f"))
     verdict = last(out)
     assert out.error is None and "Traceback" not in verdict
-    assert verdict.startswith("✘ Exercise 4b · grad_f — not yet: 2 of 2 cases fail")
+    assert verdict.startswith("✘ Exercise 4b · grad_f — not yet: 5 of 5 cases fail")
     assert "the shapes differ: expected (2,), got (2, 1)" in verdict
     assert "numbers match" not in verdict  # shapes, not numbers, were compared
     assert 'hint("grad_f")' in verdict and no_hint_text(verdict)
@@ -78,7 +78,7 @@ def test_solution_comes_from_the_source_notebook_of_this_clone(kernel):
 
 def test_progress_lists_every_exercise_as_its_test_cell_left_it(kernel):
     table = last(kernel.run("progress()"))
-    assert "1 of 6 checked exercises pass; 1 written answer for your instructor" in table
+    assert "1 of 7 checked exercises pass; 1 written answer for your instructor" in table
     assert "✔ Exercise 1 · central_difference" in table and "✘ Exercise 4b · grad_f" in table
     assert "○ Exercise 2 · taylor_polynomial" in table and "✎ Exercise 4a · gradient_by_hand" in table
     assert "Next: A.3 Probability" in table
