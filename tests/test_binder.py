@@ -5,12 +5,13 @@ The repository's files are those a clone has (Binder clones it), so nothing loca
 """
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.repository_copy import copy_of_the_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO2DOCKER = Path(sys.executable).parent / "repo2docker"
@@ -20,13 +21,7 @@ pytestmark = pytest.mark.skipif(not REPO2DOCKER.exists(), reason="repo2docker is
 
 @pytest.fixture(scope="module")
 def dockerfile(tmp_path_factory) -> str:
-    clone = tmp_path_factory.mktemp("binder") / "clone"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    for name in filter(None, listed.split("\0")):
-        if (ROOT / name).is_file():
-            (clone / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, clone / name)
+    clone = copy_of_the_repository(tmp_path_factory.mktemp("binder") / "clone")
     done = subprocess.run([str(REPO2DOCKER), "--no-build", "--debug", str(clone)], capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +31,7 @@ import nbformat
 import pytest
 
 from autograder.submissions import RIGHT, build_submission, scenario_module
+from tests.repository_copy import copy_of_the_repository
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "A2_calculus"
 STUDENTS = {"alice": "right", "bob": "partly-right", "carol": "blank"}  # login -> scenario
 COMMENT = {True: "Right, and every step is justified.", False: "Not yet: compare with the model answer."}
+
+
+def scenario_of(login: str):
+    """The scenario a student of the test answers as."""
+    return next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == STUDENTS[login])
 
 
 def readme_section(title: str) -> str:
@@ -67,15 +72,9 @@ def class_grading_command() -> str:
 
 
 def clone_of_the_repository(target: Path) -> Path:
-    """The repository's files as a fresh clone of the working tree has them (not ignored ones),
-    with the project's environment, which `make` would otherwise build."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)  # keep mtimes: make must see an installed venv
+    """The repository's files as a fresh clone has them, with the project's environment, which
+    `make` would otherwise build."""
+    copy_of_the_repository(target)
     (target / ".venv").symlink_to(ROOT / ".venv")
     # make must find that environment up to date: were the clone's pins newer than its stamp, `make
     # instructor` would reinstall the course from the clone, into the shared venv, and every later
@@ -160,7 +159,6 @@ class Taught:
     formgrader_pages: dict[str, str]  # login -> the HTML formgrader shows of their submission
     autograded_mtimes_before: dict[str, float]
     autograded_mtimes_after: dict[str, float]
-    steps: list[str]
 
 
 def grade_in_formgrader(formgrader: Formgrader) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
@@ -172,7 +170,7 @@ def grade_in_formgrader(formgrader: Formgrader) -> tuple[dict[str, dict[str, flo
     for notebook in formgrader.call("GET", f"/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}"):
         login = notebook["student"]
         pages[login] = formgrader.page(f"/formgrader/submissions/{notebook['id']}")
-        scenario = next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == STUDENTS[login])
+        scenario = scenario_of(login)
         query = f"?submission_id={notebook['id']}"
         comments = {c["name"]: c for c in formgrader.call("GET", "/formgrader/api/comments" + query)}
         for grade in formgrader.call("GET", "/formgrader/api/grades" + query):
@@ -194,7 +192,7 @@ def autograded_mtimes(course: Path) -> dict[str, float]:
 
 def solve(student: Person) -> None:
     """The student answers the fetched notebook as their scenario says (carol leaves it untouched)."""
-    scenario = next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == STUDENTS[student.login])
+    scenario = scenario_of(student.login)
     fetched = student.cwd / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     source_nb = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     answered = build_submission(nbformat.read(fetched, as_version=4), source_nb, scenario,
@@ -222,10 +220,9 @@ def taught(tmp_path_factory) -> Taught:
         students[login] = Person(login, home, home)
     instructor.home.mkdir(parents=True)
 
-    steps, autograded_output, manual, pages = [], "", {}, {}
+    autograded_output, manual, pages = "", {}, {}
     before = after = {}
-    for step, commands in guide_table():
-        steps.append(step)
+    for _, commands in guide_table():
         for command in commands:
             if "--course d2l-math" in command:  # a student's command, typed by each student
                 for student in students.values():
@@ -244,7 +241,7 @@ def taught(tmp_path_factory) -> Taught:
     installed = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"],
                                cwd=tmp, capture_output=True, text=True, check=True).stdout.strip()
     assert installed == str(ROOT / "autograder" / "__init__.py"), installed
-    return Taught(course, instructor, students, autograded_output, manual, pages, before, after, steps)
+    return Taught(course, instructor, students, autograded_output, manual, pages, before, after)
 
 
 def grade_with_make_instructor(instructor: Person, command: str):
@@ -273,8 +270,8 @@ def test_every_student_is_graded_in_the_gradebook_with_the_expected_points(taugh
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{taught.course / 'gradebook.db'}") as gradebook:
-        for login, name in STUDENTS.items():
-            scenario = next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == name)
+        for login in STUDENTS:
+            scenario = scenario_of(login)
             submission = gradebook.find_submission(ASSIGNMENT, login)
             scores = {g.name: g.score for nb in submission.notebooks for g in nb.grades}
             assert {cell: scores[cell] for cell in scenario.expected} == scenario.expected, login
@@ -307,7 +304,7 @@ def test_each_student_fetches_feedback_with_their_manual_score_and_comment(taugh
         pages = list((student.cwd / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
         assert len(pages) == 1, f"{login} fetched {len(pages)} feedback pages"
         page = pages[0].read_text(encoding="utf-8")
-        scenario = next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == STUDENTS[login])
+        scenario = scenario_of(login)
         total = sum(scenario.expected.values()) + sum(taught.manual.get(login, {}).values())
         assert f"Score: {total:.1f} / " in page, f"{login}'s feedback does not show the score {total}"
         for cell, points in taught.manual.get(login, {}).items():
@@ -317,8 +314,8 @@ def test_each_student_fetches_feedback_with_their_manual_score_and_comment(taugh
 def test_the_exports_hold_every_student_with_autograded_plus_manual_points(taught):
     with open(taught.course / "grades.csv", newline="") as stream:
         exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(stream)}
-    for login, name in STUDENTS.items():
-        scenario = next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == name)
+    for login in STUDENTS:
+        scenario = scenario_of(login)
         assert exported[login] == sum(scenario.expected.values()) + sum(taught.manual.get(login, {}).values())
     with open(taught.course / "canvas-grades.csv", newline="") as stream:
         _, _, *rows = list(csv.reader(stream))
