@@ -1,9 +1,9 @@
 """`make bench`: how long a learner waits — Validate against progress(), a whole notebook run, one
-widget update.
+explorer update in the kernel (the browser's view of it: autograder/bench_browser.py).
 
 Each figure is a median over repeated runs, printed beside a baseline measured in the same run:
 nbgrader's Validate for ``progress()``, an empty notebook (the cost of starting a kernel) for the
-notebook run, and a bare matplotlib line plot of the same size for a widget update (the cost of any
+notebook run, and a bare matplotlib line plot of the same size for an explorer update (the cost of any
 inline figure).
 """
 
@@ -23,21 +23,22 @@ from .course import NOTEBOOKS, SOURCE, assignments
 from .kernel import KernelSession, execute
 
 NOTEBOOK_TARGET_S = 5.0
-UPDATE_TARGET_MS = 50.0
+UPDATE_TARGET_MS = 40.0
 PROGRESS_TARGET_S = 1.0
 
-# Widgets to time: notebook -> {what: (control, values to cycle through)}.
+# Explorers to time: notebook -> {what: (explorer, control, values to cycle through)}.
 WIDGET_CONTROLS = {
-    "A1_linear_algebra": {"matrix explorer, a12": ("matrix_a12", [-1.0, 2.0, 0.0, -0.75, 1.5]),
-                          "matrix explorer, a21": ("matrix_a21", [1.0, -1.5, 0.0, 2.0, -0.5]),
-                          "Lp explorer, p": ("lp_p", [1.0, 2.0, 4.0, 20.0, 100.0, 1.5]),
-                          "Lp explorer, point": ("lp_x1", [0.3, -1.2, 1.5, 0.0, -0.6])},
-    "A2_calculus": {"Taylor explorer, order": ("taylor_order", [2, 7, 4, 9, 1, 6]),
-                    "Taylor explorer, point": ("taylor_point", [0.5, -1.0, 1.5, -2.0]),
-                    "secant explorer, step": ("secant_h", [-1.0, -6.0, -12.0, -3.0])},
-    "A3_probability": {"conditional explorer, rolls": ("cond_n", [100, 20000, 100000, 2000]),
-                       "law of large numbers, n": ("lln_n", [100, 5000, 20000, 1000]),
-                       "law of large numbers, a": ("lln_a", [-3.0, -1.5, 0.0, 1.0])},
+    "A1_linear_algebra": {"matrix explorer, a12": ("matrix_explorer", "a12", [-1.0, 2.0, 0.0, -0.75, 1.5]),
+                          "matrix explorer, a21": ("matrix_explorer", "a21", [1.0, -1.5, 0.0, 2.0, -0.5]),
+                          "Lp explorer, p": ("lp_explorer", "p", [1.0, 2.0, 4.0, 20.0, 100.0, 1.5]),
+                          "Lp explorer, point": ("lp_explorer", "x1", [0.3, -1.2, 1.5, 0.0, -0.6])},
+    "A2_calculus": {"Taylor explorer, order": ("taylor_explorer", "order", [2, 7, 4, 9, 1, 6]),
+                    "Taylor explorer, point": ("taylor_explorer", "a", [0.5, -1.0, 1.5, -2.0]),
+                    "Taylor explorer, function": ("taylor_explorer", "name", ["exp(x)", "ln(1 + x)", "sin(x)"]),
+                    "secant explorer, step": ("secant_explorer", "h", [0.1, 1e-6, 1e-12, 1e-3])},
+    "A3_probability": {"conditional explorer, rolls": ("cond_explorer", "n", [100, 20000, 100000, 2000]),
+                       "law of large numbers, n": ("lln_explorer", "n", [100, 5000, 20000, 1000]),
+                       "law of large numbers, a": ("lln_explorer", "a", [-3.0, -1.5, 0.0, 1.0])},
 }
 
 BASELINE_PLOT = """
@@ -141,8 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             session.run(BASELINE_PLOT)
             baseline = time_in_kernel(session, ["_bare_plot()"] * 10)
             print(median_line("baseline: bare line plot", baseline, "ms"))
-            for label, (control, values) in WIDGET_CONTROLS.get(assignment, {}).items():
-                cycle = [f"{control}.value = {v!r}" for v in values * 3]
+            for label, (explorer, control, values) in WIDGET_CONTROLS.get(assignment, {}).items():
+                cycle = [f"{explorer}.set({control}={v!r})" for v in values * 3]
                 update = time_in_kernel(session, cycle)
                 ratio = statistics.median(update) / statistics.median(baseline)
                 print(median_line(label, update, "ms") + f"   {ratio:.2f}x baseline")

@@ -31,6 +31,9 @@ def test_the_wheel_holds_every_subpackage(wheel):
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "autograder").rglob("*.py")}
     assert modules - names == set()
     assert {"autograder/preprocessors/judgedexecute.py", "autograder/scenarios/a2_calculus.py"} <= names
+    # ... and the explorers' front end, which the notebooks' widgets load from the package
+    assets = {p.relative_to(REPO).as_posix() for p in (REPO / "autograder").glob("*.[jc]s*")}
+    assert assets >= {"autograder/explorer.js", "autograder/explorer.css"} and assets <= names
 
 
 def test_a_course_is_graded_with_the_installed_wheel(wheel, tmp_path):

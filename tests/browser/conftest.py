@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder.course import NOTEBOOKS, REPO, SOURCE, assignments
+from autograder.browser import CHROMIUM, TOKEN, chromium, free_port, jupyter_lab, open_page  # noqa: F401
+from autograder.course import NOTEBOOKS, SOURCE, assignments
 from autograder.submissions import build_submission, scenario_module
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Playwright's own browser download is unavailable here: use Debian's build, with the flags a
-# closed network and a root user need.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TOKEN = "course-browser-tests"
 SOLVED = "solved"  # the name of each notebook's solved copy in the server's folder
 PARTLY = "partly-right"  # some exercises right, some wrong, and a hint and a solution asked for
 
@@ -36,12 +25,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -69,52 +52,14 @@ def served(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server(served, tmp_path_factory):
     """JupyterLab (and Notebook 7) from the project's venv, as `make lab` starts it, on a free port."""
-    port = free_port()
-    home = tmp_path_factory.mktemp("server")
-    # A fresh user config and workspace: nothing from the machine's ~/.jupyter leaks in.
-    env = dict(os.environ, JUPYTER_CONFIG_PATH=str(REPO / "jupyter-config" / "learner"),
-               JUPYTER_CONFIG_DIR=str(home / "config"),
-               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
-    log = (home / "jupyter.log").open("w")
-    command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
-               f"--port={port}", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={served}",
-               f"--LabApp.workspaces_dir={home / 'workspaces'}",
-               f"--LabApp.user_settings_dir={home / 'settings'}", "--allow-root"]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start; see {log.name}") from None
-                time.sleep(0.25)
+    with jupyter_lab(served, tmp_path_factory.mktemp("server")) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser):
-    """A new page in a browser context of its own (its own storage, nothing shared)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    return page
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
