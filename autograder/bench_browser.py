@@ -267,7 +267,7 @@ class Baseline(Widget):
         return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, span
 
 
-def run_pass(browser, url: str) -> dict[str, Result]:
+def run_pass(browser, url: str) -> dict[str, Result | Exception]:
     results = {}
     page = open_page(browser)
     try:
@@ -275,20 +275,34 @@ def run_pass(browser, url: str) -> dict[str, Result]:
         box = page.locator(".widget-vbox", has_text=BASELINE_TITLE).first
         results[BASELINE_TITLE] = measure(page, box, box.locator(".noUi-handle").first, Baseline())
         print(results[BASELINE_TITLE].line(BASELINE_TITLE), flush=True)
+    except Exception as error:  # noqa: BLE001 - the explorers are measured all the same
+        results[BASELINE_TITLE] = error
+        print(f"  {BASELINE_TITLE:58s} COULD NOT BE MEASURED: {type(error).__name__}", flush=True)
     finally:
         page.context.close()
     for assignment, explorers in EXPLORERS.items():
         page = open_page(browser)
         try:
-            open_and_run(page, url, f"{assignment}/{assignment}.ipynb")
+            try:
+                open_and_run(page, url, f"{assignment}/{assignment}.ipynb")
+            except Exception as error:  # noqa: BLE001 - the other notebooks are measured all the same
+                for title, label in explorers:
+                    results[f"{title.removeprefix('Explorer: ')}: {label}"] = error
+                print(f"  {assignment}: Run All did not finish: {type(error).__name__}", flush=True)
+                continue
             for title, label in explorers:
+                name = f"{title.removeprefix('Explorer: ')}: {label}"
                 box = page.locator(".course-explorer").filter(
                     has=page.locator(".course-explorer-title", has_text=title)).first
-                reveal(page, box)
-                slider = box.get_by_role("slider", name=label, exact=True)
-                name = f"{title.removeprefix('Explorer: ')}: {label}"
-                results[name] = measure(page, box, slider, Widget())
-                print(results[name].line(name), flush=True)
+                try:
+                    reveal(page, box)
+                    results[name] = measure(page, box, box.get_by_role("slider", name=label, exact=True),
+                                            Widget())
+                    print(results[name].line(name), flush=True)
+                except Exception as error:  # noqa: BLE001 - one explorer's failure must not stop the rest
+                    results[name] = error
+                    print(f"  {name:58s} COULD NOT BE MEASURED: {type(error).__name__}: "
+                          f"{str(error).splitlines()[0]}", flush=True)
         finally:
             page.context.close()
     return results
@@ -331,7 +345,9 @@ def main(argv: list[str] | None = None) -> int:
                 with cpu_hogs(hogs):
                     results = run_pass(browser, url)
                 for label, result in results.items():
-                    if label != BASELINE_TITLE:
+                    if isinstance(result, Exception):
+                        missed.append(f"{name}, {label}: not measured")
+                    elif label != BASELINE_TITLE:
                         missed += [f"{name}, {label}: {m}" for m in result.misses()]
     print(f"  targets: key median <= {KEY_MEDIAN_MS:g} ms, p90 <= {KEY_P90_MS:g} ms; burst: the final "
           f"state within {BURST_MS:g} ms of the last key; drag >= {DRAG_FPS:g} fps (a frame per step "

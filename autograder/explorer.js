@@ -20,8 +20,6 @@ function valueAt(control, position) {
   return Number((control.low + position * control.step).toFixed(control.decimals));
 }
 
-let uid = 0;
-
 function render({ model, el }) {
   const root = document.createElement("div");
   root.className = "course-explorer";
@@ -32,7 +30,8 @@ function render({ model, el }) {
   root.addEventListener("keydown", (event) => {
     if (event.target.matches("input, select, button")) event.stopPropagation();
   });
-  const id = `course-explorer-${++uid}`;
+  // Unique on the page: anywidget may load this module once per widget, so no module-level counter.
+  const id = `course-explorer-${Math.random().toString(36).slice(2, 10)}`;
 
   const heading = document.createElement("div");
   heading.className = "course-explorer-title";
@@ -56,7 +55,9 @@ function render({ model, el }) {
   let inputs = {}; // name -> {control, input, output}
   let inFlight = 0; // the id of the request the kernel is drawing, 0 when none
   let pending = null; // the newest positions not yet sent: replaced, never queued
-  let nextId = 1;
+  // Request ids differ between views of one widget (a notebook open twice), so each view knows
+  // its own answer.
+  let nextId = 1 + Math.floor(Math.random() * 2 ** 30);
   let timer = null;
   let shownUrl = null;
   let framesShown = 0;

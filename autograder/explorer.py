@@ -180,7 +180,8 @@ class Explorer(anywidget.AnyWidget):
         return self._current[name]
 
     def set_range(self, name: str, low: float, high: float) -> None:
-        """Give a slider new ends (the expansion point's range follows the function chosen)."""
+        """Give a slider new ends (the expansion point's range follows the function chosen). Call it
+        from ``adjust``, or follow it with :meth:`set`: it moves the value inside but draws nothing."""
         old = self._controls[name]
         self._controls[name] = Slider(old.name, old.label, low, high, old.step,
                                       old.snap(min(max(self._current[name], low), high)), old.unit)

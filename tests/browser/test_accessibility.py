@@ -59,13 +59,13 @@ def test_every_explorer_control_and_figure_is_named(audited):
     assert explorers.count() >= 2
     for i in range(explorers.count()):
         explorer = explorers.nth(i)
-        title = explorer.locator(".course-explorer-title").inner_text()
+        title = explorer.locator(".course-explorer-title").text_content()
         assert explorer.get_attribute("aria-labelledby"), title
         figure = explorer.locator("img.course-explorer-figure")
         assert len(figure.get_attribute("alt") or "") > 40, f"{title}: the figure has no real alt text"
         for control in explorer.locator("input, select").all():
             name = control.evaluate("e => e.labels && e.labels.length ? e.labels[0].textContent : ''")
-            assert name.strip(), f"{title}: a control without a label"
+            assert name.strip(), f"{title}: a control without a label: {control.evaluate('e => e.outerHTML')}"
 
 
 def test_collapsible_sections_show_one_marker(audited):
