@@ -43,7 +43,7 @@ IPYTHON_HISTORY = re.compile(r"_{1,3}|_i{1,3}|_i?\d+|_ih|_oh|_dh|In|Out")
 # Modules whose code is known (the course's and the standard library's plain ones); anything else
 # could be a file beside the notebook, which the grader never reads.
 ALLOWED_MODULES = (
-    "numpy", "matplotlib", "ipywidgets", "IPython.display", "autograder.checks",
+    "numpy", "matplotlib", "ipywidgets", "IPython.display", "autograder.checks", "autograder.explorer",
     "math", "cmath", "time", "random", "statistics", "fractions", "decimal", "itertools", "functools",
     "collections", "numbers", "heapq", "bisect", "copy", "textwrap", "warnings", "dataclasses", "enum",
     "datetime", "re", "json", "pprint", "contextlib", "string", "typing", "os", "pathlib",
@@ -128,6 +128,8 @@ PROTECTED_NAMES = frozenset({
     "check_function", "check_value", "check_raises", "check_source_avoids", "check_source_uses_only",
     "check_same", "CheckFailed",
 })
+# The explorer widget's names (autograder.explorer.__all__; a test keeps the two equal).
+EXPLORER_NAMES = frozenset({"Choice", "Explorer", "Frame", "Slider", "Steps"})
 # What else the release's import line brings in: for the learner, asked for by hand; no test calls them.
 STUDY_NAMES = frozenset({"hint", "solution", "progress"})
 
@@ -156,7 +158,8 @@ def integrity_problems(cells: Sequence[str], *, labels: Sequence[str] | None = N
                             [alias.name for alias in node.names]
                         if _genuine_helpers(node):
                             continue  # the release's own import line, as a student may retype it
-                        if any(n == "autograder" or n.startswith("autograder.") for n in names):
+                        if any(n == "autograder" or n.startswith("autograder.") for n in names) \
+                                and not _genuine_explorers(node):
                             problems.append(f"{code.place(node)} imports the grader's own code (autograder)")
                         modules |= set(_statement_binds(node))
             for code in codes:
@@ -228,6 +231,14 @@ def _genuine_helpers(node: ast.AST) -> bool:
     return (isinstance(node, ast.ImportFrom) and node.module == "autograder.checks" and not node.level
             and all(alias.asname is None and alias.name in PROTECTED_NAMES | STUDY_NAMES
                     for alias in node.names))
+
+
+def _genuine_explorers(node: ast.AST) -> bool:
+    """``from autograder.explorer import Explorer, Frame, …``: the release's other import line, which
+    brings only the widget (nothing the checks use); its names still count as modules, so patching
+    them (``Explorer.set = …``) is refused like patching any module."""
+    return (isinstance(node, ast.ImportFrom) and node.module == "autograder.explorer" and not node.level
+            and all(alias.asname is None and alias.name in EXPLORER_NAMES for alias in node.names))
 
 
 # --- reading cells as IPython runs them ------------------------------------------------------------

@@ -469,9 +469,13 @@ TAMPERING = {
     "gc": "import gc",
     "dunder": "print.__self__",
     "ipython-shell": "get_ipython().ast_transformers.append(None)",
+    "renamed-explorer": "from autograder.explorer import Explorer as E",
+    "explorer-internals": "from autograder.explorer import Renderer",
+    "patched-explorer": "from autograder.explorer import Explorer\nExplorer.set = print",
 }
 HONEST = {
     "release-import": "from autograder.checks import check_function, check_raises, check_source_avoids",
+    "explorer-import": "from autograder.explorer import Choice, Explorer, Frame, Slider, Steps",
     "sys-exit": "import sys\nsys.exit(0)",
     "os-calls": "import os\nos.getpid()\nos._exit",
     "function-name": "def f(x):\n    return x\nprint(f.__name__, f.__doc__)",
@@ -490,6 +494,13 @@ def test_a_cell_that_could_change_what_the_tests_report_is_named(source):
 @pytest.mark.parametrize("source", HONEST.values(), ids=HONEST.keys())
 def test_plain_code_that_only_computes_is_not_tampering(source):
     assert integrity_problems([source]) == []
+
+
+def test_the_explorer_names_the_rules_allow_are_the_explorers_own():
+    from autograder import explorer
+    from autograder.source_rules import EXPLORER_NAMES
+
+    assert EXPLORER_NAMES == set(explorer.__all__)
 
 
 def test_no_cell_of_the_course_notebooks_counts_as_tampering():
