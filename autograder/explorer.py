@@ -183,6 +183,8 @@ class Explorer(anywidget.AnyWidget):
         """Give a slider new ends (the expansion point's range follows the function chosen). Call it
         from ``adjust``, or follow it with :meth:`set`: it moves the value inside but draws nothing."""
         old = self._controls[name]
+        if (old.low, old.high) == (low, high):
+            return
         self._controls[name] = Slider(old.name, old.label, low, high, old.step,
                                       old.snap(min(max(self._current[name], low), high)), old.unit)
         self._current[name] = self._controls[name].snap(self._current[name])
