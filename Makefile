@@ -7,7 +7,7 @@ PORT ?= 8888
 # JupyterLab refuses to run as root unless told to (containers and CI run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab instructor test test-quick lint browser postgres sandbox attacks grade screenshots demo exercises bench notebooks figures lock clean
+.PHONY: help lab instructor test test-quick lint browser postgres sandbox attacks grade screenshots demo exercises bench notebooks figures lock clean hub hub-deps hub-clean
 
 help:
 	@echo "make lab         start JupyterLab on notebooks/ (http://127.0.0.1:$(PORT))"
@@ -19,10 +19,11 @@ help:
 	@echo "make grade       grade every submission in submitted/ in parallel (GRADE_FLAGS=--force …)"
 	@echo "make demo        the instructor workflow end to end on generated submissions"
 	@echo "make exercises   every exercise against its catalogue of right and wrong answers: verdict, points"
-	@echo "make bench       notebook run time and widget update time (medians)"
+	@echo "make bench       learner waits (notebook runs, explorers in the kernel and in Chromium) and class grading"
 	@echo "make notebooks   regenerate notebooks/ from source/ (nbgrader generate_assignment)"
 	@echo "make figures     redraw the static figures in source/ from the notebooks' own code"
 	@echo "make lock        re-resolve and pin every dependency (requirements*.txt, environment.yml)"
+	@echo "make hub         the course on JupyterHub with a demo class (as root; prints the URL and logins)"
 
 # Create the venv if missing; reinstall when the pins or the package metadata change.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -44,7 +45,7 @@ lab: $(STAMP)
 instructor: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
-test: $(STAMP) lint browser postgres sandbox
+test: $(STAMP) lint browser postgres sandbox hub-deps
 	$(BIN)/python -m pytest --durations=15
 
 test-quick: $(STAMP)
@@ -96,15 +97,17 @@ demo: $(STAMP)
 exercises: $(STAMP) sandbox
 	$(BIN)/python -m autograder.answers $(EXERCISES_FLAGS)
 
-# Both parts always run: a part that misses a target says so in its own output and in the summary,
+# Every part always runs: a part that misses a target says so in its own output and in the summary,
 # and the exit status at the end is non-zero if any part missed one.
-bench: $(STAMP)
-	@learner=0; grading=0; \
+bench: $(STAMP) browser
+	@learner=0; browser=0; grading=0; \
 	$(BIN)/python -m autograder.bench || learner=1; \
+	$(BIN)/python -m autograder.bench_browser || browser=1; \
 	$(BIN)/python -m autograder.bench_grading || grading=1; \
 	say() { [ $$1 = 0 ] && echo "within target" || echo "MISSED A TARGET (see above)"; }; \
-	echo "bench summary: notebook and widget waits: $$(say $$learner); class grading: $$(say $$grading)"; \
-	[ $$learner = 0 ] && [ $$grading = 0 ]
+	echo "bench summary: notebook and explorer waits in the kernel: $$(say $$learner);" \
+	     "explorers in the browser: $$(say $$browser); class grading: $$(say $$grading)"; \
+	[ $$learner = 0 ] && [ $$browser = 0 ] && [ $$grading = 0 ]
 
 notebooks: $(STAMP)
 	$(BIN)/python -m autograder.release
@@ -115,6 +118,53 @@ figures: $(STAMP)
 
 lock:
 	$(PYTHON) -m autograder.lock
+
+# --- the course on JupyterHub (deploy/jupyterhub; README: "Running a class on JupyterHub") ---------
+# The hub's own environment, as a hub image holds it: Debian's python3 (every user can run it, unlike
+# a Python under /root), the pins of requirements-hub.txt and the course package from its wheel
+# (not editable), reinstalled whenever the package or the pins change.
+HUB_PREFIX ?= /opt/d2l-math-hub
+HUB_VENV := $(HUB_PREFIX)/venv
+HUB_PORT ?= 8000
+HUB_IP ?= 127.0.0.1
+HUB_STATE ?= /srv/d2l-math-hub
+HUB_NODE := deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
+
+$(HUB_VENV)/.installed: requirements-hub.txt pyproject.toml $(shell find autograder -name '*.py' -o -name '*.js' -o -name '*.css')
+	test -x $(HUB_VENV)/bin/python || /usr/bin/python3 -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet -r requirements-hub.txt
+	# Built from a copy, so that the build leaves nothing in this checkout.
+	tmp=$$(mktemp -d) && cp -r pyproject.toml README.md LICENSE autograder $$tmp/ && \
+		$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall $$tmp; \
+		status=$$?; rm -rf $$tmp; exit $$status
+	$(HUB_VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyterlab/apputils-extension:announcements >/dev/null
+	touch $@
+
+$(HUB_NODE): deploy/jupyterhub/package.json deploy/jupyterhub/package-lock.json
+	cd deploy/jupyterhub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's nodejs/npm (configurable-http-proxy) and python3-venv, then the two environments. As root
+# (CI runs `make test` so); elsewhere the hub test is skipped.
+hub-deps: postgres sandbox
+	@if [ "$$(id -u)" != 0 ]; then echo "note: not root, so the JupyterHub deployment is not installed and its test is skipped"; \
+	else \
+		missing=""; command -v npm >/dev/null || missing="nodejs npm"; \
+		dpkg -s python3-venv >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+		if [ -n "$$missing" ]; then echo "installing Debian's $$missing for the JupyterHub deployment"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+		$(MAKE) --no-print-directory $(HUB_VENV)/.installed $(HUB_NODE); \
+	fi
+
+# Start the hub on $(HUB_IP):$(HUB_PORT) with the demo class of deploy/jupyterhub/class.toml (its
+# users are created, with new passwords, on the first run); Ctrl-C stops it. As root.
+# HUB_IP=0.0.0.0 listens beyond this machine: only behind HTTPS.
+hub: hub-deps
+	$(HUB_VENV)/bin/python deploy/jupyterhub/hubctl.py demo --state $(HUB_STATE) --ip $(HUB_IP) --port $(HUB_PORT)
+
+# Remove the demo class: its system users, their homes, the hub's state.
+hub-clean:
+	$(HUB_VENV)/bin/python deploy/jupyterhub/hubctl.py teardown --state $(HUB_STATE)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache
