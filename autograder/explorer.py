@@ -243,14 +243,18 @@ class Explorer(anywidget.AnyWidget):
         return data, metadata
 
 
+BACKGROUNDS_KEPT = 6
+
+
 class Renderer:
     """Draws a figure to PNG bytes, redrawing only its animated artists when nothing else changed.
 
     Measured here, drawing a whole figure of these notebooks takes 18-45 ms, almost all of it axes,
     ticks and labels that stay put while a slider moves. So the still part is drawn once with
     Agg and kept as a bitmap (matplotlib's blitting: ``copy_from_bbox``/``restore_region``); a frame
-    restores it and draws the animated artists over it. The bitmap is drawn again when any axis's
-    limits or ticks change. Saving the figure (``savefig``, the static figures) draws everything.
+    restores it and draws the animated artists over it. A new bitmap is drawn when an axis's
+    limits or ticks change (the last few are kept). Saving the figure (``savefig``, the static
+    figures) draws everything.
     """
 
     def __init__(self, figure, animated: Sequence = ()):
@@ -262,7 +266,7 @@ class Renderer:
         self.animated = sorted(animated, key=lambda artist: artist.get_zorder())
         for artist in self.animated:
             artist.set_animated(True)
-        self._background, self._still = None, None
+        self._backgrounds: dict[tuple, Any] = {}     # still state -> its bitmap, newest last
 
     def _still_state(self) -> tuple:
         # What the still bitmap depends on that a drawing function may change.
@@ -273,11 +277,17 @@ class Renderer:
     def png(self) -> bytes:
         canvas = self.figure.canvas
         state = self._still_state()
-        if self._background is None or state != self._still:
+        background = self._backgrounds.pop(state, None)
+        if background is None:
             canvas.draw()                       # everything but the animated artists
-            self._background, self._still = canvas.copy_from_bbox(self.figure.bbox), state
+            background = canvas.copy_from_bbox(self.figure.bbox)
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(background)
+        # A few bitmaps are kept (about 1.3 MB each), so going back to a function or an axis seen
+        # before costs no full draw.
+        self._backgrounds[state] = background
+        while len(self._backgrounds) > BACKGROUNDS_KEPT:
+            self._backgrounds.pop(next(iter(self._backgrounds)))
         for artist in self.animated:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
