@@ -60,6 +60,7 @@ function render({ model, el }) {
   let nextId = 1 + Math.floor(Math.random() * 2 ** 30);
   let timer = null;
   let shownUrl = null;
+  let sentAt = 0; // when the request in flight left: the figure's data-round-trip-ms says how long it took
   let framesShown = 0;
 
   function buildControls() {
@@ -92,6 +93,9 @@ function render({ model, el }) {
       }
       input.id = inputId;
       input.dataset.name = control.name;
+      // On the control itself: Notebook 7 reads shortcuts while the key goes down (capture), before
+      // the root's listener below could stop it; Lumino ignores keys from an element marked so.
+      input.setAttribute("data-lm-suppress-shortcuts", "true");
       const output = document.createElement("output");
       output.htmlFor = inputId;
       output.setAttribute("aria-hidden", "true"); // the input's aria-valuetext says it already
@@ -142,6 +146,7 @@ function render({ model, el }) {
   function pump() {
     if (inFlight || pending === null) return;
     inFlight = nextId++;
+    sentAt = performance.now();
     model.send({ type: "draw", values: pending, id: inFlight });
     pending = null;
     clearTimeout(timer);
@@ -163,6 +168,8 @@ function render({ model, el }) {
     // What this frame shows, in the controls' own words (the browser benchmark compares it with them).
     const values = model.get("values");
     img.dataset.state = model.get("controls").map((c) => text(c, values[c.name])).join(" | ");
+    if (inFlight) img.dataset.roundTripMs = (performance.now() - sentAt).toFixed(1);
+    img.dataset.kernelMs = model.get("draw_ms").toFixed(1);
   }
 
 
@@ -184,6 +191,7 @@ function render({ model, el }) {
     for (const [name, values] of presets) {
       const button = document.createElement("button");
       button.type = "button";
+      button.setAttribute("data-lm-suppress-shortcuts", "true");
       button.textContent = name;
       button.setAttribute("aria-label", `set the controls to ${name}`);
       button.addEventListener("click", () => {

@@ -1,7 +1,8 @@
-"""A live kernel driven from Python: run a notebook's cells, then poke its widgets and read what they draw."""
+"""A live kernel driven from Python: run a notebook's cells, then move its explorers and read them."""
 
 from __future__ import annotations
 
+import base64
 import json
 import queue
 from dataclasses import dataclass, field
@@ -34,6 +35,18 @@ class Outputs:
     images: list[str] = field(default_factory=list)  # base64 PNGs, in display order
     displays: list[str] = field(default_factory=list)  # other displays' text (verdicts, hints)
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an explorer (autograder.explorer.Explorer) shows after a move of its controls."""
+
+    image: bytes  # the figure, as PNG
+    readout: str  # the numbers printed under it
+    alt: str  # the figure in words
+    values: dict  # the positions synced to the page (a Steps control's is its index)
+    current: dict  # each control's value, as explorer[name] gives it
+    printed: str = ""  # anything the move printed (warnings, stray prints)
 
 
 class KernelSession:
@@ -85,10 +98,26 @@ class KernelSession:
         """Evaluate ``expression`` in the kernel and bring its value back through JSON."""
         return json.loads(self.run(f"import json as _json; print(_json.dumps({expression}))").text)
 
-    def redraw(self, code: str) -> tuple[list[str], str]:
-        """Run code that moves widget controls; return (images drawn, text printed) by the redraw."""
-        out = self.run(code)
-        return out.images, out.text
+    def explore(self, explorer: str, **changes) -> Shown:
+        """Move an explorer's controls as its ``set`` does (``explorer`` names it in the kernel) and
+        return what it shows then; with no changes, what it shows now. Values travel as JSON, so
+        ``p=float("inf")`` works; a control the explorer lacks raises :class:`CellError`."""
+        printed = ""
+        if changes:
+            arguments = json.dumps(json.dumps(changes))
+            code = f"import json as _json; _frame = {explorer}.set(**_json.loads({arguments}))"
+            printed = self.run(code).text
+        else:
+            self.run(f"_frame = {explorer}")
+        shown = self.json(
+            "(lambda e, f: {'image': __import__('base64').b64encode(e.image).decode(), 'readout': e.readout,"
+            " 'alt': e.alt, 'values': e.values, 'current': {n: e[n] for n in e.values},"
+            " 'frame': [getattr(f, 'readout', e.readout), getattr(f, 'alt', e.alt)]})"
+            f"({explorer}, _frame)")
+        if shown.pop("frame") != [shown["readout"], shown["alt"]]:
+            raise AssertionError(f"{explorer}.set returned a frame other than the one it shows")
+        shown["image"] = base64.b64decode(shown["image"])
+        return Shown(**shown, printed=printed)
 
     def run_notebook(self, path: Path) -> None:
         """Run every code cell of a notebook in order, as Run All would; stop at an error."""

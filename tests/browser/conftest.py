@@ -62,6 +62,20 @@ def browser():
         yield browser
 
 
+@pytest.fixture(scope="session", params=assignments())
+def solved_in_lab(request, browser, server):
+    """A solved copy of a notebook, opened in JupyterLab, after Run All Cells: once per notebook for
+    the whole browser suite (the explorer tests and the accessibility audit share it)."""
+    from .jupyter_ui import open_notebook, run_all_cells
+
+    assignment = request.param
+    page = open_page(browser)
+    open_notebook(page, server, f"{assignment}/{SOLVED}.ipynb")
+    run_all_cells(page)
+    yield assignment, page
+    page.context.close()
+
+
 @pytest.fixture
 def page(browser):
     page = open_page(browser)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import TOKEN
@@ -48,7 +49,7 @@ def run_all_cells(page: Page) -> None:
 
 
 def reveal_all_cells(page: Page) -> None:
-    """Scroll through the whole notebook once, so that every cell and widget is rendered.
+    """Scroll through the whole notebook once, so that every cell and explorer is rendered.
 
     JupyterLab renders cells lazily as they come into view, and so does Notebook 7.
     """
@@ -94,32 +95,77 @@ def widget_failures(page: Page) -> list[str]:
     return [text for text in WIDGET_FAILURES if text in html]
 
 
-def widget_box(page: Page, label: str) -> Locator:
-    """The outermost widget box that holds the control labelled ``label`` and a figure."""
-    box = page.locator(".widget-vbox", has=page.locator(".widget-label", has_text=re.compile(
-        f"^{re.escape(label)}$"))).filter(has=page.locator(".widget-output")).first
+EXPLORER = ".course-explorer"
+FIGURE = "img.course-explorer-figure"
+READOUT = "pre.course-explorer-readout"
+CONTROLS = "input[type='range'], select"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an explorer shows on the page now: its figure, the figure in words and the numbers."""
+
+    src: str  # the figure's blob: URL
+    alt: str
+    state: list[str]  # the controls' values the figure was drawn for, in their words (data-state)
+    frames: int  # how many frames the <img> has shown (data-frames)
+    readout: str
+
+
+def explorer(page: Page, label: str) -> Locator:
+    """The explorer (a group named by its title) that holds the control labelled ``label``."""
+    box = page.locator(EXPLORER).filter(has=page.get_by_label(label, exact=True)).first
     box.scroll_into_view_if_needed()
     return box
 
 
-def figure_of(box: Locator) -> tuple[str, str]:
-    """(image source, printed text) of the figure a widget box shows now."""
-    output = box.locator(".widget-output").first
-    output.locator("img").first.wait_for()
-    return output.locator("img").first.get_attribute("src"), output.text_content()
+def explorer_of(target: Locator) -> Locator:
+    """The explorer a control (or any element in it) belongs to."""
+    return target.locator("xpath=ancestor::div[contains(concat(' ', normalize-space(@class), ' '),"
+                          " ' course-explorer ')][1]")
 
 
-def slider_handle(box: Locator, label: str) -> Locator:
-    control = box.locator(".widget-slider", has=box.page.locator(".widget-label", has_text=re.compile(
-        f"^{re.escape(label)}$")))
-    return control.locator("[role='slider']").first
+def control(box: Locator, label: str) -> Locator:
+    """The native control (``<input type="range">`` or ``<select>``) a ``<label>`` names."""
+    return box.get_by_label(label, exact=True)
 
 
-def press_on_slider(handle: Locator) -> None:
-    """Move a slider one step with the keyboard: right, or left when it is at its maximum."""
-    handle.focus()
-    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-    handle.press("ArrowLeft" if at_max else "ArrowRight")
+def shown(box: Locator) -> Shown:
+    """What an explorer shows, once its figure has loaded."""
+    figure = box.locator(FIGURE)
+    expect(figure).to_have_attribute("src", re.compile(r"^blob:"))
+    expect(figure).to_have_attribute("data-frames", re.compile(r"^[1-9]\d*$"))
+    return Shown(src=figure.get_attribute("src"), alt=figure.get_attribute("alt") or "",
+                 state=(figure.get_attribute("data-state") or "").split(" | "),
+                 frames=int(figure.get_attribute("data-frames")),
+                 readout=box.locator(READOUT).text_content() or "")
+
+
+def drawn_for(box: Locator, target: Locator, now: Shown) -> str:
+    """The value, in its words, that the figure ``now`` shows for one control of the explorer."""
+    ids = box.locator(CONTROLS).evaluate_all("found => found.map(e => e.id)")
+    assert len(ids) == len(now.state), (ids, now.state)
+    return now.state[ids.index(target.get_attribute("id"))]
+
+
+def press_on_slider(slider: Locator) -> None:
+    """Move a range input one step with the keyboard: right, or left when it is at its maximum."""
+    slider.focus()
+    at_max = slider.evaluate("e => e.value === e.max")
+    slider.press("ArrowLeft" if at_max else "ArrowRight")
+
+
+def wait_for_redraw(box: Locator, before: Shown) -> Shown:
+    """Wait until the explorer shows a newer frame than ``before`` (figure and readout), and return it."""
+    box.page.wait_for_function(
+        """([box, frames, src, readout]) => {
+            const img = box.querySelector('img.course-explorer-figure');
+            const text = box.querySelector('pre.course-explorer-readout').textContent;
+            return img && Number(img.dataset.frames) > frames && img.getAttribute('src') !== src
+                && text !== readout; }""",
+        arg=[box.element_handle(), before.frames, before.src, before.readout],
+    )
+    return shown(box)
 
 
 def menu_titles(page: Page) -> list[str]:

@@ -1,26 +1,32 @@
-"""The A.2 calculus notebook's widgets redraw when their controls move (test_every_notebook runs it)."""
+"""The A.2 calculus notebook's explorers redraw when their controls move (test_every_notebook runs it)."""
 
 import itertools
 
+import numpy as np
 import pytest
 
 from autograder.course import SOURCE
+
+from .conftest import assert_labelled, assert_values_read_as_written, slider_positions, warnings_are_errors
 
 NOTEBOOK = SOURCE / "A2_calculus" / "A2_calculus.ipynb"
 pytestmark = pytest.mark.slow
 
 
 def test_moving_the_taylor_order_redraws_a_different_figure(kernel):
-    first, text4 = kernel.redraw("taylor_order.value = 4")
-    second, text5 = kernel.redraw("taylor_order.value = 5")
-    assert len(first) == len(second) == 1 and second[0] != first[0]
-    assert "largest |f(x) - P_5(x)|" in text5 and text5 != text4
+    kernel.explore("taylor_explorer", name="sin(x)", a=0.0)
+    four = kernel.explore("taylor_explorer", order=4)
+    five = kernel.explore("taylor_explorer", order=5)
+    assert four.image != five.image and four.current["order"] == 4 and five.values["order"] == 5
+    assert "largest |f(x) - P_5(x)|" in five.readout and five.readout != four.readout
+    assert "order-5 Taylor polynomial" in five.alt and "order-4 Taylor polynomial" in four.alt
 
 
 def test_moving_the_expansion_point_redraws_a_different_figure(kernel):
-    before, _ = kernel.redraw("taylor_point.value = 0.5")
-    after, _ = kernel.redraw("taylor_point.value = 1.0")
-    assert len(before) == len(after) == 1 and after[0] != before[0]
+    before = kernel.explore("taylor_explorer", name="sin(x)", a=0.5)
+    after = kernel.explore("taylor_explorer", a=1.0)
+    assert after.image != before.image and after.readout != before.readout
+    assert "around a = 0.50" in before.alt and "around a = 1.00" in after.alt
 
 
 def test_taylor_error_on_the_window_shrinks_with_order_for_sin(kernel):
@@ -28,39 +34,114 @@ def test_taylor_error_on_the_window_shrinks_with_order_for_sin(kernel):
     assert values == sorted(values, reverse=True) and values[-1] < 0.2
 
 
+def test_the_taylor_readout_and_alt_text_give_the_largest_error(kernel):
+    shown = kernel.explore("taylor_explorer", name="exp(x)", order=3, a=0.5)
+    worst = kernel.json("float(taylor_frame('exp(x)', 3, 0.5)[3])")
+    assert shown.readout == f"largest |f(x) - P_3(x)| on [-3.00, 3.00]: {worst:.3e}"
+    assert shown.alt.startswith("exp(x) on [-3.00, 3.00] with its order-3 Taylor polynomial around a = 0.50")
+    assert f"widest, {worst:.3g}, at x = " in shown.alt
+
+
+def a_range(kernel):
+    spec = next(c for c in kernel.json("taylor_explorer.controls") if c["name"] == "a")
+    return spec["low"], spec["high"]
+
+
 def test_switching_to_ln_keeps_the_point_inside_its_domain(kernel):
-    kernel.redraw("taylor_point.value = -2.0")
-    images, text = kernel.redraw("taylor_function.value = 'ln(1 + x)'")
-    point = float(kernel.run("print(taylor_point.value, taylor_point.min)").text.split()[0])
-    assert point == -0.5 and images and "largest" in text
+    kernel.explore("taylor_explorer", name="sin(x)", a=-2.0)
+    shown = kernel.explore("taylor_explorer", name="ln(1 + x)")
+    assert shown.current["a"] == shown.values["a"] == -0.5 and a_range(kernel) == (-0.5, 2.0)
+    assert "largest" in shown.readout and "around a = -0.50" in shown.alt
+    assert kernel.explore("taylor_explorer", a=-2.0).current["a"] == -0.5      # the slider's new end
+
+
+@pytest.mark.parametrize("order", [("sin(x)", "ln(1 + x)", "exp(x)", "sin(x)"),
+                                   ("exp(x)", "ln(1 + x)", "sin(x)", "exp(x)")], ids=["from-sin", "from-exp"])
+def test_the_range_of_the_expansion_point_follows_the_function(kernel, order):
+    ranges = kernel.json("{name: list(spec[3]) for name, spec in TAYLOR_FUNCTIONS.items()}")
+    kernel.explore("taylor_explorer", name=order[0])
+    for name in order:
+        lo, hi = ranges[name]
+        kernel.explore("taylor_explorer", name=name)
+        assert a_range(kernel) == (lo, hi), name
+        for wanted, got in ((lo - 1, lo), (hi + 1, hi), ((lo + hi) / 2, round((lo + hi) / 2 / 0.05) * 0.05)):
+            shown = kernel.explore("taylor_explorer", a=wanted)
+            assert shown.current["a"] == pytest.approx(got) and lo <= shown.current["a"] <= hi
+            assert f"around a = {shown.current['a']:.2f}" in shown.alt
 
 
 @pytest.mark.parametrize("name", ["exp(x)", "sin(x)", "ln(1 + x)"])
 def test_every_function_and_order_draws(kernel, name):
-    lo_hi = kernel.run(f"print(*TAYLOR_FUNCTIONS[{name!r}][3])").text.split()
-    lo, hi = float(lo_hi[0]), float(lo_hi[1])
-    kernel.run(f"taylor_function.value = {name!r}")
-    for order, point in itertools.product(range(11), (lo, (lo + hi) / 2, hi)):
-        out = kernel.run(f"taylor_order.value = {order}; taylor_point.value = {point}")
-        assert out.error is None
-    # the last setting drew a figure and printed a finite error
-    out = kernel.run("taylor_order.value = 0")
-    assert out.images and "nan" not in out.text
+    lo, hi = kernel.json(f"list(TAYLOR_FUNCTIONS[{name!r}][3])")
+    kernel.explore("taylor_explorer", name=name)
+    images = set()
+    with warnings_are_errors(kernel):
+        for order, point in itertools.product(range(11), (lo, (lo + hi) / 2, hi)):
+            shown = kernel.explore("taylor_explorer", order=order, a=point)
+            assert shown.current == {"name": name, "order": order, "a": point} and not shown.printed
+            assert f"P_{order}(x)" in shown.readout and "nan" not in shown.readout + shown.alt
+            assert "inf" not in shown.readout and f"order-{order} " in shown.alt
+            images.add(shown.image)
+    assert len(images) == 33
 
 
 def test_secant_explorer_redraws_for_every_step(kernel):
+    steps = kernel.json("SECANT_STEPS")
+    words = kernel.json("[step_words(h) for h in SECANT_STEPS]")
+    spec = next(c for c in kernel.json("secant_explorer.controls") if c["name"] == "h")
+    assert spec["kind"] == "steps" and spec["labels"] == words
+    assert steps == sorted(steps) and steps[0] == 1e-15 and steps[-1] == 1.0 and len(steps) == 46
+    kernel.explore("secant_explorer", x0=1.0)
     seen = set()
-    for log10_h in (-15.0, -8.0, -3.0, 0.0):
-        images, text = kernel.redraw(f"secant_h.value = {log10_h}")
-        assert len(images) == 1 and f"h = {10 ** log10_h:.1e}" in text
-        seen.add(images[0])
-    assert len(seen) == 4
+    with warnings_are_errors(kernel):
+        for index, h in enumerate(steps):
+            shown = kernel.explore("secant_explorer", h=h)
+            assert shown.values["h"] == index and shown.current["h"] == h
+            assert shown.readout.startswith(f"{words[index]}: slope of secant")
+            assert f"for {words[index]}, slope" in shown.alt and f"the marker at {words[index]}" in shown.alt
+            seen.add(shown.image)
+    assert len(seen) == len(steps)
+
+
+@pytest.mark.parametrize("h", [0.5, 1e-3, 1e-8, 1e-12])
+@pytest.mark.parametrize("x0", [-0.5, 1.0, 2.35])
+def test_the_secant_explorer_prints_the_right_slope_and_error(kernel, h, x0):
+    shown = kernel.explore("secant_explorer", h=h, x0=x0)
+    slope = (np.sin(x0 + h) - np.sin(x0)) / h
+    error = abs(slope - np.cos(x0))
+    assert f"slope of secant = {slope:.12f}" in shown.readout
+    assert f"tangent slope cos(x) = {np.cos(x0):.12f}" in shown.readout
+    assert shown.readout.endswith(f"error = {error:.1e}")
+    assert f"tangent at x = {x0:.2f}" in shown.alt and f"shows an error of {error:.1e}" in shown.alt
+    regime = "truncation dominates" if h > 1e-7 else "round-off dominates" if h < 1e-9 else "near the best h"
+    assert regime in shown.alt
+
+
+def test_every_position_of_the_secant_point_draws(kernel):
+    kernel.explore("secant_explorer", h=1e-5)
+    spec = next(c for c in kernel.json("secant_explorer.controls") if c["name"] == "x0")
+    images = set()
+    with warnings_are_errors(kernel):
+        for x0 in slider_positions(spec):
+            shown = kernel.explore("secant_explorer", x0=x0)
+            assert shown.current["x0"] == x0 and "nan" not in shown.readout + shown.alt
+            assert f"tangent at x = {x0:.2f}" in shown.alt and not shown.printed
+            images.add(shown.image)
+    assert len(images) == len(slider_positions(spec))
 
 
 def test_every_control_is_labelled(kernel):
-    controls = "taylor_function, taylor_order, taylor_point, secant_h, secant_x"
-    labels = kernel.json(f"[w.description for w in ({controls})]")
-    assert all(labels) and len(set(labels)) == len(labels)
+    assert_labelled(kernel, "taylor_explorer", ["name", "order", "a"])
+    assert_labelled(kernel, "secant_explorer", ["h", "x0"])
+    labels = [c["label"] for name in ("taylor_explorer", "secant_explorer")
+              for c in kernel.json(f"{name}.controls")]
+    assert {"function f", "order n", "expansion point a", "step h"} <= set(labels)
+
+
+@pytest.mark.parametrize("explorer", ["taylor_explorer", "secant_explorer"])
+def test_slider_values_read_as_written(kernel, explorer):
+    kernel.explore("taylor_explorer", name="sin(x)")
+    assert_values_read_as_written(kernel, explorer)
 
 
 def test_backpropagation_matches_central_differences_for_other_networks(kernel):

@@ -1,4 +1,4 @@
-"""The A.3 probability notebook's widgets redraw when their controls move (test_every_notebook runs it)."""
+"""The A.3 probability notebook's explorers redraw when their controls move (test_every_notebook runs it)."""
 
 import re
 
@@ -7,6 +7,15 @@ import numpy as np
 import pytest
 
 from autograder.course import SOURCE
+from autograder.kernel import CellError
+
+from .conftest import (
+    assert_labelled,
+    assert_values_read_as_written,
+    controls,
+    slider_positions,
+    warnings_are_errors,
+)
 
 NOTEBOOK = SOURCE / "A3_probability" / "A3_probability.ipynb"
 pytestmark = pytest.mark.slow
@@ -29,63 +38,89 @@ def verdict(text):
 
 
 def test_conditional_explorer_prints_the_right_numbers_for_a_known_setting(kernel):
-    kernel.run("cond_b.value = 'doubles'")
-    images, text = kernel.redraw("cond_n.value = 100_000; cond_a.value = 'first die is even'; "
-                                  "cond_b.value = 'sum is at least 9'")
-    assert images
+    kernel.explore("cond_explorer", name_B="doubles")
+    shown = kernel.explore("cond_explorer", n=100_000, name_A="first die is even", name_B="sum is at least 9")
+    assert shown.image and shown.current == {"name_A": "first die is even", "name_B": "sum is at least 9",
+                                             "n": 100_000}
+    text = shown.readout
     # A has 18 outcomes, B = {sum >= 9} has 10, and 6 of them have an even first die.
     want = {"P(A)": ("1/2", 0.5), "P(B)": ("5/18", 10 / 36), "P(A ∩ B)": ("1/6", 6 / 36),
             "P(A)·P(B)": ("5/36", 5 / 36), "P(A | B)": ("3/5", 0.6), "P(B | A)": ("1/3", 1 / 3)}
     conditioned_on = {"P(A | B)": 10 / 36, "P(B | A)": 0.5}  # share of the rolls each one counts
     for quantity, (fraction, value) in want.items():
-        shown, decimal, simulated = printed_row(text, quantity)
-        assert shown == fraction and decimal == pytest.approx(value, abs=5e-5)
+        shown_fraction, decimal, simulated = printed_row(text, quantity)
+        assert shown_fraction == fraction and decimal == pytest.approx(value, abs=5e-5)
         trials = 100_000 * conditioned_on.get(quantity, 1)
         assert abs(simulated - value) < 4 * np.sqrt(value * (1 - value) / trials) + 1e-4, quantity
     assert verdict(text).startswith("A and B are dependent")
 
 
+def test_the_conditional_alt_text_names_the_events_and_the_numbers_shown(kernel):
+    shown = kernel.explore("cond_explorer", n=2_500, name_A="first die is even", name_B="sum is at least 9")
+    alt = shown.alt
+    assert "A = first die is even filled and B = sum is at least 9 hatched; 6 outcomes are both" in alt
+    assert "P(A) = 1/2, P(B) = 5/18, P(A ∩ B) = 1/6, P(A)·P(B) = 5/36" in alt
+    assert "in 2,500 simulated rolls" in alt and alt.endswith("A and B are dependent.")
+    other = kernel.explore("cond_explorer", name_A="sum is 7", name_B="first die shows 5 or 6")
+    assert other.alt != alt and "A = sum is 7 filled" in other.alt and "2 outcomes are both" in other.alt
+    assert other.alt.endswith("A and B are independent.")
+    assert "in 3,000 simulated rolls" in kernel.explore("cond_explorer", n=3_000).alt
+
+
 def test_conditional_explorer_finds_the_surprising_independent_pairs(kernel):
-    kernel.run("cond_a.value = 'doubles'")
+    kernel.explore("cond_explorer", name_A="doubles")
     for name_a, name_b in [("sum is 7", "first die shows 5 or 6"), ("first die is even", "sum is even")]:
-        _, text = kernel.redraw(f"cond_a.value = {name_a!r}; cond_b.value = {name_b!r}")
+        text = kernel.explore("cond_explorer", name_A=name_a, name_B=name_b).readout
         assert verdict(text).startswith("A and B are independent")
         assert printed_row(text, "P(A | B)")[0] == printed_row(text, "P(A)")[0]
 
 
 def test_moving_the_number_of_rolls_redraws_with_other_simulated_numbers(kernel):
-    kernel.run("cond_a.value = 'doubles'; cond_b.value = 'sum is even'")
+    kernel.explore("cond_explorer", name_A="doubles", name_B="sum is even")
     seen_images, seen_estimates = set(), set()
     for n in (100, 1_000, 50_000):
-        images, text = kernel.redraw(f"cond_n.value = {n}")
-        assert len(images) == 1 and f"simulated, {n:,} rolls" in text
-        seen_images.add(images[0])
-        seen_estimates.add(printed_row(text, "P(A | B)")[2])
+        shown = kernel.explore("cond_explorer", n=n)
+        assert f"simulated, {n:,} rolls" in shown.readout and f"in {n:,} simulated rolls" in shown.alt
+        seen_images.add(shown.image)
+        seen_estimates.add(printed_row(shown.readout, "P(A | B)")[2])
     assert len(seen_images) == 3 and len(seen_estimates) == 3
 
 
 def test_same_settings_draw_the_same_simulation(kernel):
-    kernel.run("cond_n.value = 2_000")
-    first_images, first = kernel.redraw("cond_n.value = 3_000")
-    kernel.redraw("cond_n.value = 4_000")
-    again_images, again = kernel.redraw("cond_n.value = 3_000")
-    assert first == again and first_images == again_images
+    kernel.explore("cond_explorer", n=2_000)
+    first = kernel.explore("cond_explorer", n=3_000)
+    kernel.explore("cond_explorer", n=4_000)
+    again = kernel.explore("cond_explorer", n=3_000)
+    assert (first.readout, first.alt, first.image) == (again.readout, again.alt, again.image)
 
 
 def test_every_pair_of_events_and_every_roll_count_draws(kernel):
     names = kernel.json("list(DICE_EVENTS)")
-    kernel.run(f"cond_n.value = 100; cond_a.value = {names[-1]!r}; cond_b.value = {names[-1]!r}")
+    specs = controls(kernel, "cond_explorer")
+    assert specs["name_A"]["options"] == specs["name_B"]["options"] == names
+    kernel.explore("cond_explorer", n=100, name_A=names[-1], name_B=names[-1])
     seen = set()
-    for name_a in names:
-        for name_b in names:
-            out = kernel.run(f"cond_a.value = {name_a!r}; cond_b.value = {name_b!r}")
-            assert out.error is None and out.images and "nan" not in out.text
-            seen.add(out.images[-1])
-    assert len(seen) == len(names) ** 2  # every pair draws its own picture
-    lo, hi = kernel.json("[cond_n.min, cond_n.max]")
-    for n in [*range(lo + 100, hi, 9_900), hi, lo]:
-        out = kernel.run(f"cond_n.value = {n}")
-        assert out.images and f"{n:,} rolls" in out.text and "nan" not in out.text
+    with warnings_are_errors(kernel):
+        for name_a in names:
+            for name_b in names:
+                shown = kernel.explore("cond_explorer", name_A=name_a, name_B=name_b)
+                assert "nan" not in shown.readout + shown.alt and not shown.printed
+                assert f"A = {name_a} filled and B = {name_b} hatched" in shown.alt
+                seen.add(shown.image)
+        assert len(seen) == len(names) ** 2  # every pair draws its own picture
+        positions = slider_positions(specs["n"])
+        assert positions[0] == 100 and positions[-1] == 100_000
+        for n in [*positions[1::99], positions[-1], positions[0]]:
+            shown = kernel.explore("cond_explorer", n=n)
+            assert shown.current["n"] == n and isinstance(shown.values["n"], int)
+            assert f"{n:,} rolls" in shown.readout and "nan" not in shown.readout + shown.alt
+
+
+def test_an_unknown_event_is_refused(kernel):
+    with pytest.raises(CellError, match="not one of"):
+        kernel.explore("cond_explorer", name_A="sum is 13")
+    with pytest.raises(CellError, match="no control named"):
+        kernel.explore("cond_explorer", event="doubles")
 
 
 # --- the law-of-large-numbers explorer ------------------------------------------------------
@@ -96,68 +131,100 @@ def sample_mean(text):
 
 
 def set_interval(kernel, a, b):
-    """Move the sliders to a and b in an order that keeps a < b at every step (nothing is pushed)."""
-    order = ("lln_a", "lln_b") if a < kernel.json("lln_b.value") else ("lln_b", "lln_a")
-    values = {"lln_a": a, "lln_b": b}
-    kernel.run("; ".join(f"{name}.value = {values[name]}" for name in order))
+    """Move both ends at once; as a < b, nothing is pushed."""
+    shown = kernel.explore("lln_explorer", a=a, b=b)
+    assert (shown.current["a"], shown.current["b"]) == (a, b)
+    return shown
 
 
 @pytest.mark.parametrize("a, b, n", [(-1.0, 2.0, 1_000), (0.0, 1.0, 20_000), (-3.0, 3.0, 100),
                                      (1.5, 2.0, 5_000), (-2.5, -0.5, 300)])
 def test_running_mean_printed_is_near_the_midpoint(kernel, a, b, n):
-    kernel.run("lln_n.value = 10")
+    kernel.explore("lln_explorer", n=10)
     set_interval(kernel, a, b)
-    images, text = kernel.redraw(f"lln_n.value = {n}")
-    assert len(images) == 1 and kernel.json("[lln_a.value, lln_b.value]") == [a, b]
+    shown = kernel.explore("lln_explorer", n=n)
+    assert [shown.current["a"], shown.current["b"]] == [a, b]
     standard_error = (b - a) / np.sqrt(12 * n)
-    assert abs(sample_mean(text) - (a + b) / 2) < 4 * standard_error
-    assert f"(a + b)/2 = {(a + b) / 2:.4f}" in text
+    assert abs(sample_mean(shown.readout) - (a + b) / 2) < 4 * standard_error
+    assert f"(a + b)/2 = {(a + b) / 2:.4f}" in shown.readout
+    assert f"standard error σ/√n = {standard_error:.4f}" in shown.readout
+    assert f"(b - a)²/12 = {(b - a) ** 2 / 12:.4f}" in shown.readout
+
+
+def test_the_lln_alt_text_names_the_interval_the_samples_and_the_mean(kernel):
+    set_interval(kernel, -1.0, 2.0)
+    shown = kernel.explore("lln_explorer", n=2_000)
+    alt = shown.alt
+    assert alt.startswith("Left: a histogram of 2,000 samples of U(-1.0, 2.0)")
+    assert f"the flat density {1 / 3:.3g}" in alt and "next to the expectation 0.50" in alt
+    assert f"ending at {sample_mean(shown.readout):.3f}" in alt
+    assert re.search(r"inside the ±2σ/√k band for \d+% of the sample counts", alt)
+    moved = set_interval(kernel, 0.5, 1.5)
+    assert "U(0.5, 1.5)" in moved.alt and "the expectation 1.00" in moved.alt and moved.alt != alt
 
 
 def test_moving_the_sample_count_redraws_a_different_figure(kernel):
-    kernel.run("lln_n.value = 10")
+    kernel.explore("lln_explorer", n=10)
     set_interval(kernel, -1.0, 2.0)
     seen = set()
     for n in (100, 2_000, 20_000):
-        images, text = kernel.redraw(f"lln_n.value = {n}")
-        assert len(images) == 1 and f"n = {n:,} samples" in text
-        seen.add(images[0])
+        shown = kernel.explore("lln_explorer", n=n)
+        assert f"n = {n:,} samples" in shown.readout and f"a histogram of {n:,} samples" in shown.alt
+        seen.add(shown.image)
     assert len(seen) == 3
 
 
 def test_moving_an_end_redraws_a_different_figure(kernel):
     set_interval(kernel, -1.0, 2.0)
-    before, text_before = kernel.redraw("lln_a.value = -2.0")
-    after, text_after = kernel.redraw("lln_b.value = 1.0")
-    assert len(before) == len(after) == 1 and before != after and text_before != text_after
+    before = kernel.explore("lln_explorer", a=-2.0)
+    after = kernel.explore("lln_explorer", b=1.0)
+    assert before.image != after.image and before.readout != after.readout and before.alt != after.alt
+    assert "U(-2.0, 2.0)" in before.alt and "U(-2.0, 1.0)" in after.alt
 
 
 def test_dragging_one_end_past_the_other_keeps_a_below_b(kernel):
     set_interval(kernel, 0.0, 1.0)
-    images, _ = kernel.redraw("lln_a.value = 2.0")
-    assert images and kernel.json("[lln_a.value, lln_b.value]") == [2.0, 2.5]
-    images, text = kernel.redraw("lln_b.value = -2.0")
-    assert images and kernel.json("[lln_a.value, lln_b.value]") == [-2.5, -2.0]
-    assert "(a + b)/2 = -2.2500" in text.splitlines()[-2]
+    shown = kernel.explore("lln_explorer", a=2.0)
+    assert shown.image and [shown.current["a"], shown.current["b"]] == [2.0, 2.5]
+    assert shown.values["b"] == 2.5 and "U(2.0, 2.5)" in shown.alt      # the page is told of the push
+    shown = kernel.explore("lln_explorer", b=-2.0)
+    assert shown.image and [shown.current["a"], shown.current["b"]] == [-2.5, -2.0]
+    assert "(a + b)/2 = -2.2500" in shown.readout.splitlines()[0] and "U(-2.5, -2.0)" in shown.alt
+    shown = kernel.explore("lln_explorer", a=-2.0)                     # a = b: b moves on
+    assert [shown.current["a"], shown.current["b"]] == [-2.0, -1.5]
+    shown = kernel.explore("lln_explorer", b=2.5, a=2.5)  # both at once: b, named first, is dragged
+    assert [shown.current["a"], shown.current["b"]] == [2.0, 2.5]
 
 
 def test_every_position_of_every_lln_control_draws(kernel):
-    kernel.run("lln_n.value = 500")
-    for control in ("lln_a", "lln_b"):
-        lo, hi = kernel.json(f"[{control}.min, {control}.max]")
-        for value in np.linspace(lo, hi, 12).round(1):
-            out = kernel.run(f"{control}.value = {value}")
-            a, b = kernel.json("[lln_a.value, lln_b.value]")
-            assert out.error is None and a < b and "nan" not in out.text
-    lo, hi = kernel.json("[lln_n.min, lln_n.max]")
-    for n in (lo, 20, 1_000, 10_000, hi):
-        out = kernel.run(f"lln_n.value = {n}")
-        assert out.images and f"n = {n:,} samples" in out.text
+    kernel.explore("lln_explorer", n=500)
+    specs = controls(kernel, "lln_explorer")
+    with warnings_are_errors(kernel):
+        for control in ("a", "b"):
+            set_interval(kernel, -0.5, 0.5)
+            for value in slider_positions(specs[control]):             # every step of 0.1
+                shown = kernel.explore("lln_explorer", **{control: value})
+                a, b = shown.current["a"], shown.current["b"]
+                assert shown.current[control] == value and a < b and not shown.printed
+                assert "nan" not in shown.readout + shown.alt and f"U({a:.1f}, {b:.1f})" in shown.alt
+        positions = slider_positions(specs["n"])
+        assert positions[0] == 10 and positions[-1] == 20_000
+        for n in (positions[0], 20, 1_000, 10_000, positions[-1]):
+            shown = kernel.explore("lln_explorer", n=n)
+            assert f"n = {n:,} samples" in shown.readout and f"{n:,} samples of U" in shown.alt
 
 
 def test_every_control_is_labelled(kernel):
-    labels = kernel.json("[w.description for w in (cond_a, cond_b, cond_n, lln_a, lln_b, lln_n)]")
-    assert all(labels) and len(set(labels)) == len(labels)
+    assert_labelled(kernel, "cond_explorer", ["name_A", "name_B", "n"])
+    assert_labelled(kernel, "lln_explorer", ["a", "b", "n"])
+    labels = [c["label"] for e in ("cond_explorer", "lln_explorer") for c in kernel.json(f"{e}.controls")]
+    assert {"simulated rolls", "samples n"} <= set(labels)
+
+
+@pytest.mark.parametrize("explorer", ["cond_explorer", "lln_explorer"])
+def test_slider_values_read_as_written(kernel, explorer):
+    set_interval(kernel, -0.5, 0.5)
+    assert_values_read_as_written(kernel, explorer)
 
 
 # --- the bridge to deep learning (Section 4) ------------------------------------------------
