@@ -7,7 +7,8 @@ baseline (a bare ipywidgets slider with an ``interactive_output`` matplotlib plo
   animation frame), median and p90 over single presses with the page idle in between;
 - burst: ten presses as fast as the keyboard sends them; time from the last press to the frame
   that shows the final position (a backlog of stale frames shows up here);
-- drag: the mouse drags the slider for a second and a half; distinct frames shown per second.
+- drag: the mouse drags the slider for a second and a half (60 moves a second); distinct frames
+  shown per second, beside the number of new values the slider itself produced per second.
 
 Everything runs twice: on a quiet machine, and with a CPU hog on every core beside it.
 """
@@ -60,21 +61,31 @@ widgets.VBox([widgets.HTML("{BASELINE_TITLE}"), k, out])
 '''
 
 # Page-side probes: every keydown, and every frame painted inside the measured widget.
-INSTRUMENT = """([box, stateOf]) => {
+INSTRUMENT = """([rootSelector, title, stateOf]) => {
     const state = eval(stateOf);
     const bench = window.__bench = {keys: [], frames: [], inputs: 0};
-    box.addEventListener('input', () => bench.inputs++, true);
-    if (!window.__benchKeys) {  // one keydown listener per page, however many widgets are measured
-        window.__benchKeys = true;
+    // Listeners on the document, not on the widget: JupyterLab may render an output anew (a new
+    // element) as the notebook scrolls, and the measured widget is the one that carries the title.
+    const ours = (target) => { const root = target.closest(rootSelector);
+                               return root && root.textContent.includes(title); };
+    if (!window.__benchListening) {  // once per page, however many widgets are measured
+        window.__benchListening = true;
         document.addEventListener('keydown', () => window.__bench.keys.push(performance.now()), true);
+        document.addEventListener('input', (event) => {
+            if (window.__bench.ours(event.target)) window.__bench.inputs++;
+        }, true);
+        document.addEventListener('load', (event) => {
+            const b = window.__bench;
+            if (event.target.tagName !== 'IMG' || !b.ours(event.target)) return;
+            const shown = b.state(event.target);
+            const timing = event.target.dataset;  // the explorer's own: kernel, request to frame
+            const roundTrip = Number(timing.roundTripMs), kernel = Number(timing.kernelMs);
+            const shownAt = () => b.frames.push({t: performance.now(), state: shown, roundTrip, kernel});
+            requestAnimationFrame(shownAt);
+        }, true);
     }
-    box.addEventListener('load', (event) => {
-        if (event.target.tagName !== 'IMG') return;
-        const shown = state(event.target);
-        const {roundTripMs, kernelMs} = event.target.dataset;  // the explorer's own timings
-        requestAnimationFrame(() => bench.frames.push({
-            t: performance.now(), state: shown, roundTrip: Number(roundTripMs), kernel: Number(kernelMs)}));
-    }, true);
+    bench.ours = ours;
+    bench.state = state;
 }"""
 
 LAST_TIMINGS = "() => { const f = window.__bench.frames.at(-1); return [f.kernel, f.roundTrip]; }"
@@ -98,7 +109,7 @@ class Result:
         key = statistics.median(self.key_ms)
         p90 = percentile(self.key_ms, 90)
         parts = "" if self.kernel_ms is None else (f"   [kernel {self.kernel_ms:4.1f} ms, request to frame "
-                                                  f"{self.round_trip_ms:5.1f} ms]")
+                                                  f"{self.round_trip_ms or float('nan'):5.1f} ms]")
         inputs = "" if self.drag_inputs_per_s is None else f", slider {self.drag_inputs_per_s:.0f} values/s"
         return (f"  {label:54s} key {key:6.1f} ms (p90 {p90:6.1f})   burst {self.burst_ms:6.0f} ms"
                 f"{'' if self.burst_final else ' (final state NOT shown)'}   drag {self.drag_fps:5.1f} fps "
@@ -138,7 +149,7 @@ def open_and_run(page, url: str, path: str) -> None:
     # A workspace of its own, so that JupyterLab does not reopen (and count) an earlier notebook.
     page.goto(f"{url}/lab/workspaces/{uuid.uuid4().hex}/tree/{path}?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell")
-    for _ in range(3):  # a click while the kernel starts can be dropped: give the command again
+    for _ in range(5):  # a click while the kernel starts can be dropped: give the command again
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
@@ -181,9 +192,9 @@ def frames(page) -> int:
     return page.evaluate("() => window.__bench.frames.length")
 
 
-def measure(page, box, slider, widget: Widget) -> Result:
-    """Key steps, a burst and a drag on ``slider``; ``box`` holds the figure."""
-    page.evaluate(INSTRUMENT, [box.element_handle(), widget.frame_state])
+def measure(page, box, slider, widget: Widget, title: str) -> Result:
+    """Key steps, a burst and a drag on ``slider``; ``box`` holds the figure, under ``title``."""
+    page.evaluate(INSTRUMENT, [widget.root, title, widget.frame_state])
     slider.scroll_into_view_if_needed()
     slider.focus()
     settle(page)
@@ -209,14 +220,16 @@ def measure(page, box, slider, widget: Widget) -> Result:
     start = widget.position(slider)
     x, y, span = widget.thumb(slider)
     towards = -1 if start - low >= high - start else 1     # drag towards the side with more room
-    moves = int(DRAG_SECONDS * 60)
+    # Moves go out in bursts of a few (one call to the browser each: a call per move is slower than
+    # a hand), paced to 60 moves a second.
+    chunks, per_chunk = int(DRAG_SECONDS * 15), 4
     page.mouse.move(x, y)
     page.mouse.down()
     before, inputs_before = frames(page), page.evaluate("() => window.__bench.inputs")
     t0 = time.perf_counter()
-    for step in range(1, moves + 1):
-        page.mouse.move(x + towards * span / 3 * step / moves, y)
-        wait = t0 + step * DRAG_SECONDS / moves - time.perf_counter()
+    for chunk in range(1, chunks + 1):
+        page.mouse.move(x + towards * span / 3 * chunk / chunks, y, steps=per_chunk)
+        wait = t0 + chunk * DRAG_SECONDS / chunks - time.perf_counter()
         if wait > 0:
             page.wait_for_timeout(wait * 1e3)
     page.mouse.up()
@@ -235,6 +248,7 @@ def measure(page, box, slider, widget: Widget) -> Result:
 class Widget:
     """How the benchmark reads one kind of widget: the explorer, or the ipywidgets baseline."""
 
+    root = ".course-explorer"
     frame_state = "(img) => img.dataset.state"
     counts_inputs = True  # a native range input fires an input event for every new value
 
@@ -262,6 +276,7 @@ class Widget:
 
 
 class Baseline(Widget):
+    root = ".widget-vbox"
     frame_state = "(img) => ''"
     counts_inputs = False  # noUiSlider fires no input events
 
@@ -293,7 +308,8 @@ def run_pass(browser, url: str) -> dict[str, Result | Exception]:
     try:
         open_and_run(page, url, "baseline.ipynb")
         box = page.locator(".widget-vbox", has_text=BASELINE_TITLE).first
-        results[BASELINE_TITLE] = measure(page, box, box.locator(".noUi-handle").first, Baseline())
+        results[BASELINE_TITLE] = measure(page, box, box.locator(".noUi-handle").first, Baseline(),
+                                          BASELINE_TITLE)
         print(results[BASELINE_TITLE].line(BASELINE_TITLE), flush=True)
     except Exception as error:  # noqa: BLE001 - the explorers are measured all the same
         results[BASELINE_TITLE] = error
@@ -317,7 +333,7 @@ def run_pass(browser, url: str) -> dict[str, Result | Exception]:
                 try:
                     reveal(page, box)
                     results[name] = measure(page, box, box.get_by_role("slider", name=label, exact=True),
-                                            Widget())
+                                            Widget(), title)
                     print(results[name].line(name), flush=True)
                 except Exception as error:  # noqa: BLE001 - one explorer's failure must not stop the rest
                     results[name] = error

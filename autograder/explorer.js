@@ -205,6 +205,7 @@ function render({ model, el }) {
 
   model.on("change:frame", () => {
     if (model.get("frame") !== inFlight) return;
+    img.dataset.roundTripMs = (performance.now() - sentAt).toFixed(1); // read when the image loads
     clearTimeout(timer);
     inFlight = 0;
     if (pending === null) showValues(model.get("values")); // the kernel may have adjusted them
