@@ -2,6 +2,7 @@
 
 import pytest
 
+from autograder.browser import chromium
 from autograder.course import assignments
 from autograder.demo import run_demo
 
@@ -11,3 +12,11 @@ def demo(request, tmp_path_factory):
     """The instructor workflow run once for an assignment: a student per scenario, autograded."""
     return run_demo(workdir=tmp_path_factory.mktemp(request.param), assignment=request.param,
                     log=lambda *_: None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, one for the whole session: the browser suite and the hub test share it
+    (Playwright's sync API allows one running instance per process)."""
+    with chromium() as browser:
+        yield browser

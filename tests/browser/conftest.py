@@ -56,12 +56,6 @@ def server(served, tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="session")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture(scope="session", params=assignments())
 def solved_in_lab(request, browser, server):
     """A solved copy of a notebook, opened in JupyterLab, after Run All Cells: once per notebook for

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import REPO
-from tests.browser.conftest import CHROMIUM, browser, free_port  # noqa: F401 (the browser fixture)
+from tests.browser.conftest import CHROMIUM, free_port
 
 HUB_DIR = REPO / "deploy" / "jupyterhub"
 HUB_VENV = Path(os.environ.get("HUB_VENV", "/opt/d2l-math-hub/venv"))

@@ -113,8 +113,8 @@ def test_the_secant_explorer_prints_the_right_slope_and_error(kernel, h, x0):
     assert f"tangent slope cos(x) = {np.cos(x0):.12f}" in shown.readout
     assert shown.readout.endswith(f"error = {error:.1e}")
     assert f"tangent at x = {x0:.2f}" in shown.alt and f"shows an error of {error:.1e}" in shown.alt
-    regime = "truncation dominates" if h > 1e-7 else "round-off dominates" if h < 1e-9 else "near the best h"
-    assert regime in shown.alt
+    halved = abs((np.sin(x0 + h / 2) - np.sin(x0)) / (h / 2) - np.cos(x0))
+    assert f"halving h {'lowers' if halved < error else 'does not lower'} it" in shown.alt
 
 
 def test_every_position_of_the_secant_point_draws(kernel):

@@ -147,8 +147,8 @@ def test_running_mean_printed_is_near_the_midpoint(kernel, a, b, n):
     standard_error = (b - a) / np.sqrt(12 * n)
     assert abs(sample_mean(shown.readout) - (a + b) / 2) < 4 * standard_error
     assert f"(a + b)/2 = {(a + b) / 2:.4f}" in shown.readout
-    assert f"standard error σ/√n = {standard_error:.4f}" in shown.readout
-    assert f"(b - a)²/12 = {(b - a) ** 2 / 12:.4f}" in shown.readout
+    assert f"standard error σ/√n = {standard_error:.4g}" in shown.readout
+    assert f"(b - a)²/12 = {(b - a) ** 2 / 12:.4g}" in shown.readout
 
 
 def test_the_lln_alt_text_names_the_interval_the_samples_and_the_mean(kernel):
