@@ -23,14 +23,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from .browser import TOKEN, chromium, jupyter_lab, open_page
+from .browser import chromium, jupyter_lab, open_notebook, open_page, run_all_cells
 from .course import SOURCE
 
 KEY_MEDIAN_MS, KEY_P90_MS, BURST_MS, DRAG_FPS = 60.0, 100.0, 150.0, 15.0
@@ -89,8 +88,6 @@ INSTRUMENT = """([rootSelector, title, stateOf]) => {
 }"""
 
 LAST_TIMINGS = "() => { const f = window.__bench.frames.at(-1); return [f.kernel, f.roundTrip]; }"
-ALL_RAN = """() => { const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-    return prompts.length && prompts.every(p => /\\[\\d+\\]/.test(p.textContent)); }"""
 
 
 @dataclass
@@ -99,7 +96,6 @@ class Result:
     burst_ms: float
     burst_final: bool
     drag_fps: float
-    drag_steps: int
     drag_frames: int
     drag_inputs_per_s: float | None  # how many new values the dragged slider itself produced per second
     kernel_ms: float | None          # the explorer's draw in the kernel, median over the key steps
@@ -145,22 +141,6 @@ def served_folder(root: Path) -> None:
     nbformat.write(notebook, root / "baseline.ipynb")
 
 
-def open_and_run(page, url: str, path: str) -> None:
-    # A workspace of its own, so that JupyterLab does not reopen (and count) an earlier notebook.
-    page.goto(f"{url}/lab/workspaces/{uuid.uuid4().hex}/tree/{path}?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell")
-    for _ in range(5):  # a click while the kernel starts can be dropped: give the command again
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            page.wait_for_function("() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
-                                   ".some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))", timeout=20_000)
-            break
-        except Exception:  # noqa: BLE001 - Playwright's timeout: try the menu again
-            continue
-    page.wait_for_function(ALL_RAN, timeout=180_000)
-
-
 def reveal(page, locator) -> None:
     """Bring ``locator`` on screen (JupyterLab renders a notebook's outputs as they come into view)."""
     scroller = page.locator(".jp-WindowedPanel-outer").first
@@ -172,7 +152,6 @@ def reveal(page, locator) -> None:
         except Exception:  # noqa: BLE001 - Playwright's timeout: scroll on
             top += 600
             if top > scroller.evaluate("e => e.scrollHeight") + 600:
-                page.screenshot(path="/tmp/work/reveal_fail.png")
                 titles = page.locator(".course-explorer-title").all_text_contents()
                 raise RuntimeError(f"not found in the notebook: {locator} (explorers: {titles})") from None
             scroller.evaluate("(e, top) => e.scrollTo(0, top)", top)
@@ -239,8 +218,7 @@ def measure(page, box, slider, widget: Widget, title: str) -> Result:
     settle(page, 400, 10_000)
     kernel = [k for k, _ in timings if k == k]     # NaN (no timing: the baseline) dropped
     trips = [r for _, r in timings if r == r]
-    return Result(key_ms, burst_ms, burst_final, drag_frames / elapsed,
-                  abs(round(widget.position(slider) - start)), drag_frames,
+    return Result(key_ms, burst_ms, burst_final, drag_frames / elapsed, drag_frames,
                   inputs / elapsed if widget.counts_inputs else None,
                   statistics.median(kernel) if kernel else None, statistics.median(trips) if trips else None)
 
@@ -306,7 +284,8 @@ def run_pass(browser, url: str) -> dict[str, Result | Exception]:
     results = {}
     page = open_page(browser)
     try:
-        open_and_run(page, url, "baseline.ipynb")
+        open_notebook(page, url, "baseline.ipynb")
+        run_all_cells(page, tries=5, timeout_ms=180_000)
         box = page.locator(".widget-vbox", has_text=BASELINE_TITLE).first
         results[BASELINE_TITLE] = measure(page, box, box.locator(".noUi-handle").first, Baseline(),
                                           BASELINE_TITLE)
@@ -320,7 +299,8 @@ def run_pass(browser, url: str) -> dict[str, Result | Exception]:
         page = open_page(browser)
         try:
             try:
-                open_and_run(page, url, f"{assignment}/{assignment}.ipynb")
+                open_notebook(page, url, f"{assignment}/{assignment}.ipynb")
+                run_all_cells(page, tries=5, timeout_ms=180_000)
             except Exception as error:  # noqa: BLE001 - the other notebooks are measured all the same
                 for title, label in explorers:
                     results[f"{title.removeprefix('Explorer: ')}: {label}"] = error

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,3 +82,38 @@ def open_page(browser):
     page = context.new_page()
     page.set_default_timeout(60_000)
     return page
+
+
+def open_notebook(page, server: str, path: str, *, app: str = "lab") -> None:
+    """Open a notebook in JupyterLab (``app="lab"``) or Notebook 7 (``app="notebooks"``)."""
+    # A workspace of its own, so JupyterLab does not reopen (and count) an earlier notebook.
+    route = f"lab/workspaces/{uuid.uuid4().hex}/tree" if app == "lab" else "notebooks"
+    page.goto(f"{server}/{route}/{path}?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+
+
+ALL_RAN = """() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+ANY_STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+    .some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))"""
+
+
+def run_all_cells(page, *, tries: int = 3, timeout_ms: int = 120_000) -> None:
+    """Run → Run All Cells, then wait until every code cell has an execution count.
+
+    A click that lands while the kernel is still starting can be dropped, so the command is
+    given again (up to ``tries`` times) when no cell has started after a while.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(tries):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(ANY_STARTED, timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_function(ALL_RAN, timeout=timeout_ms)

@@ -3,49 +3,14 @@
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import TOKEN
+from autograder.browser import open_notebook, run_all_cells  # noqa: F401 (the tests' steps too)
 
 STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 WIDGET_FAILURES = ("Error displaying widget", "model not found")
-
-
-def open_notebook(page: Page, server: str, path: str, *, app: str = "lab") -> None:
-    """Open a notebook in JupyterLab (``app="lab"``) or Notebook 7 (``app="notebooks"``)."""
-    # A workspace of its own, so JupyterLab does not reopen notebooks from an earlier test.
-    route = f"lab/workspaces/{uuid.uuid4().hex}/tree" if app == "lab" else "notebooks"
-    page.goto(f"{server}/{route}/{path}?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell")
-
-
-ALL_RAN = """() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-}"""
-ANY_STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
-    .some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))"""
-
-
-def run_all_cells(page: Page) -> None:
-    """Run → Run All Cells, then wait until every code cell has an execution count.
-
-    A click that lands while the kernel is still starting can be dropped, so the command is
-    given again (up to three times) when no cell has started after a while.
-    """
-    for _ in range(3):
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        try:
-            page.wait_for_function(ANY_STARTED, timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    page.wait_for_function(ALL_RAN, timeout=120_000)
 
 
 def reveal_all_cells(page: Page) -> None:
