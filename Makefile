@@ -73,7 +73,7 @@ sandbox:
 	else echo "note: bubblewrap is missing, so grading runs unsandboxed and its sandbox tests are skipped"; fi
 
 attacks: $(STAMP) sandbox
-	$(BIN)/python -m autograder.attacks
+	$(BIN)/python -m autograder.devtools.attacks
 
 postgres:
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
@@ -91,33 +91,33 @@ grade: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/course-grade --course . $(GRADE_FLAGS)
 
 demo: $(STAMP)
-	$(BIN)/python -m autograder.demo
+	$(BIN)/python -m autograder.devtools.demo
 
 # The learner's verdict and the graded points of every catalogued answer (EXERCISES_FLAGS=--visible …).
 exercises: $(STAMP) sandbox
-	$(BIN)/python -m autograder.answers $(EXERCISES_FLAGS)
+	$(BIN)/python -m autograder.devtools.answers $(EXERCISES_FLAGS)
 
 # Every part always runs: a part that misses a target says so in its own output and in the summary,
 # and the exit status at the end is non-zero if any part missed one.
 bench: $(STAMP) browser
 	@learner=0; browser=0; grading=0; \
-	$(BIN)/python -m autograder.bench || learner=1; \
-	$(BIN)/python -m autograder.bench_browser || browser=1; \
-	$(BIN)/python -m autograder.bench_grading || grading=1; \
+	$(BIN)/python -m autograder.devtools.bench || learner=1; \
+	$(BIN)/python -m autograder.devtools.bench_browser || browser=1; \
+	$(BIN)/python -m autograder.devtools.bench_grading || grading=1; \
 	say() { [ $$1 = 0 ] && echo "within target" || echo "MISSED A TARGET (see above)"; }; \
 	echo "bench summary: notebook and explorer waits in the kernel: $$(say $$learner);" \
 	     "explorers in the browser: $$(say $$browser); class grading: $$(say $$grading)"; \
 	[ $$learner = 0 ] && [ $$browser = 0 ] && [ $$grading = 0 ]
 
 notebooks: $(STAMP)
-	$(BIN)/python -m autograder.release
+	$(BIN)/python -m autograder.devtools.release
 
 figures: $(STAMP)
-	$(BIN)/python -m autograder.figures
-	$(BIN)/python -m autograder.release
+	$(BIN)/python -m autograder.devtools.figures
+	$(BIN)/python -m autograder.devtools.release
 
 lock:
-	$(PYTHON) -m autograder.lock
+	$(PYTHON) -m autograder.devtools.lock
 
 # --- the course on JupyterHub (deploy/jupyterhub; README: "Running a class on JupyterHub") ---------
 # The hub's own environment, as a hub image holds it: Debian's python3 (every user can run it, unlike

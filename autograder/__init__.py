@@ -1,4 +1,14 @@
-"""Instructor tooling for the course: nbgrader configuration, check helpers, grading commands."""
+"""The course package, in four parts, the trust boundary first (docs/architecture.md):
+
+- ``learner``: what a student's kernel imports (checks, hints, solutions, explorers); it imports
+  nothing from the other three;
+- ``grading``: the engine that grades submissions, outside the student's kernel;
+- ``sandbox``: the kernels grading starts, and their confinement;
+- ``devtools``: the tools behind the make targets.
+
+``nbgrader_config`` holds the course's nbgrader settings; ``checks`` and ``explorer`` are the
+learner modules' names in notebooks fetched before this layout.
+"""
 
 import sys
 

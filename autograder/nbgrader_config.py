@@ -1,6 +1,6 @@
 """The course's nbgrader settings, shared by the repo's own course and every generated one."""
 
-from autograder import pipelines
+from autograder.grading import pipelines
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -17,9 +17,10 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # A submission is regular files and folders only: links, hard links, pipes and devices in it are
 # refused — left out when collected, moved to quarantine/ before nbgrader copies a submission to
-# grade it or to make its feedback (nbgrader's own copies follow links; autograder/submission_files.py).
-c.ExchangeFactory.collect = "autograder.safecollect.SafeCollect"
-c.BaseConverter.pre_convert_hook = "autograder.submission_files.pre_convert_hook"
+# grade it or to make its feedback (nbgrader's own copies follow links;
+# autograder/grading/submission_files.py).
+c.ExchangeFactory.collect = "autograder.grading.safecollect.SafeCollect"
+c.BaseConverter.pre_convert_hook = "autograder.grading.submission_files.pre_convert_hook"
 
 # Autograding: a cell that runs longer than this is stopped and its grade cells score 0.
 c.Execute.timeout = 60
@@ -31,7 +32,7 @@ c.Autograde.sanitize_preprocessors = pipelines.sanitize()
 c.OverwriteCells.add_missing_cells = True
 
 # Autograding runs each submission in a sandbox and lets a judge outside the student's kernel
-# decide the test cells (autograder/preprocessors/judgedexecute.py): nbgrader's own pipeline,
+# decide the test cells (autograder/grading/preprocessors/judgedexecute.py): nbgrader's own pipeline,
 # with JudgedExecute in the place of nbgrader's Execute.
 c.Autograde.autograde_preprocessors = pipelines.autograde()
 
@@ -39,11 +40,11 @@ c.Autograde.autograde_preprocessors = pipelines.autograde()
 # Order matters: HideHiddenTests must see the cells before they are rendered to HTML.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "autograder.preprocessors.HideHiddenTests",
+    "autograder.grading.preprocessors.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
 # Every HTML page nbgrader renders — formgrader's view of a submission and each student's feedback —
 # shows formulas as MathML, drawn by the browser itself: nbgrader's templates load MathJax from a
 # CDN, and without the internet (or for a feedback file opened from disk) LaTeX stayed raw text.
-c.HTMLExporter.preprocessors = ["autograder.preprocessors.MathToMathML"]
+c.HTMLExporter.preprocessors = ["autograder.grading.preprocessors.MathToMathML"]

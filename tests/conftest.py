@@ -2,9 +2,9 @@
 
 import pytest
 
-from autograder.browser import chromium
-from autograder.course import assignments
-from autograder.demo import run_demo
+from autograder.devtools.browser import chromium
+from autograder.devtools.course import assignments
+from autograder.devtools.demo import run_demo
 
 
 @pytest.fixture(scope="session", params=assignments())

@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.submissions import RIGHT, build_submission, scenario_module
+from autograder.devtools.submissions import RIGHT, build_submission, scenario_module
 from tests.repository_copy import copy_of_the_repository
 
 pytestmark = pytest.mark.slow

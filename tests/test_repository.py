@@ -9,11 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import SOURCE, assignments
-from autograder.exercises import load
-from autograder.figures import figure_specs
-from autograder.reports import CHECKS_WITH_EXPECTED
-from autograder.submissions import grade_id, is_solution, scenario_module
+from autograder.devtools.course import SOURCE, assignments
+from autograder.devtools.figures import figure_specs
+from autograder.devtools.submissions import grade_id, is_solution, scenario_module
+from autograder.grading.reports import CHECKS_WITH_EXPECTED
+from autograder.learner.exercises import load
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [SOURCE / a / f"{a}.ipynb" for a in assignments()]
@@ -126,7 +126,7 @@ def test_scenarios_cover_every_solution_cell_and_grade_cell(path):
 # --- hidden expected values never reach the student's kernel ----------------------------------
 #
 # While grading, the student's kernel runs the test cells, hidden tests included, with every
-# check's expected= argument blanked (autograder.reports.without_expected). An answer that the
+# check's expected= argument blanked (autograder.grading.reports.without_expected). An answer that the
 # hidden tests first put in a name of their own (`hidden_cases = [(..., -3.75)]`, `w_one = ...`)
 # survives the blanking and sits in the kernel. So inside a hidden region, every name an expected=
 # reads must be bound outside the hidden regions (visible, hence no secret), or be an input: a name

@@ -156,7 +156,7 @@ def _setup_course(klass: Klass, state: Path, venv: Path) -> None:
         shutil.copytree(REPO / "source", root / "source",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     course_config = _run(str(venv / "bin" / "python"), "-c",
-                         "import autograder.course as c; print(c.COURSE_CONFIG)").stdout.strip()
+                         "import autograder.devtools.course as c; print(c.COURSE_CONFIG)").stdout.strip()
     (root / "nbgrader_config.py").write_text(
         '"""Written by deploy/jupyterhub/hubctl.py setup: the course on the hub (run nbgrader here)."""\n\n'
         f"load_subconfig({course_config!r})  # noqa: F821 (the course's settings, installed)\n"

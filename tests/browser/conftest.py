@@ -8,9 +8,9 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.browser import CHROMIUM, TOKEN, chromium, free_port, jupyter_lab, open_page  # noqa: F401
-from autograder.course import NOTEBOOKS, SOURCE, assignments
-from autograder.submissions import build_submission, scenario_module
+from autograder.devtools.browser import CHROMIUM, TOKEN, chromium, free_port, jupyter_lab, open_page  # noqa: F401
+from autograder.devtools.course import NOTEBOOKS, SOURCE, assignments
+from autograder.devtools.submissions import build_submission, scenario_module
 
 SOLVED = "solved"  # the name of each notebook's solved copy in the server's folder
 PARTLY = "partly-right"  # some exercises right, some wrong, and a hint and a solution asked for

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
 
-from autograder.browser import open_notebook, run_all_cells  # noqa: F401 (the tests' steps too)
+from autograder.devtools.browser import open_notebook, run_all_cells  # noqa: F401 (the tests' steps too)
 
 STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 WIDGET_FAILURES = ("Error displaying widget", "model not found")

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.course import NOTEBOOKS, assignments
+from autograder.devtools.course import NOTEBOOKS, assignments
 
 from .conftest import PARTLY, open_page
 from .jupyter_ui import explorer, open_notebook, run_all_cells, scan_cells, shown, widget_failures

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from autograder.course import assignments
+from autograder.devtools.course import assignments
 
 from .conftest import SOLVED
 from .jupyter_ui import (
@@ -192,7 +192,7 @@ def test_validate_button_judges_the_notebook(page, server, copy, verdict):
     expect(dialog).to_contain_text(verdict, timeout=120_000)
     if copy == "blank":  # the check's verdict in words, not a traceback into the helpers
         expect(dialog).to_contain_text("not attempted yet")
-        expect(dialog).not_to_contain_text("autograder/checks.py")
+        expect(dialog).not_to_contain_text("autograder/learner/checks.py")
 
 
 def test_notebook7_runs_a_notebook_renders_its_explorers_and_moves_a_slider_by_keyboard(page, server):

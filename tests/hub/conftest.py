@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course import REPO
+from autograder.devtools.course import REPO
 from tests.browser.conftest import CHROMIUM, free_port
 
 HUB_DIR = REPO / "deploy" / "jupyterhub"

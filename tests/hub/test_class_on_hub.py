@@ -15,8 +15,8 @@ import psutil
 import pytest
 from playwright.sync_api import Page, expect
 
-from autograder.course import SOURCE
-from autograder.submissions import build_submission, scenario_module
+from autograder.devtools.course import SOURCE
+from autograder.devtools.submissions import build_submission, scenario_module
 from tests.browser.conftest import open_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -304,7 +304,8 @@ def test_a_class_takes_an_assignment_on_the_hub(hub, browser, record_property):
     status, output = terminal(instructor, service, exist)
     assert status == 0, output
     # the student's kernels import the installed course package, which holds no solutions
-    status, output = terminal(pages["ada"], mine, "python -c \"import autograder, autograder.study as s; "
+    status, output = terminal(pages["ada"], mine, "python -c \"import autograder, "
+                              "autograder.learner.study as s; "
                               f"print(autograder.__file__, s.find_source('{ASSIGNMENT}'))\"", timeout=60_000)
     assert status == 0 and "site-packages/autograder/__init__.py None" in output, output
     # what the instructor graded is in the PostgreSQL gradebook, which only the grader account opens

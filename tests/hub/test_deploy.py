@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
-from autograder.course import REPO
+from autograder.devtools.course import REPO
 
 HUB_DIR = REPO / "deploy" / "jupyterhub"
 # Pins the hub's environment may hold at another version than requirements.txt, and why.

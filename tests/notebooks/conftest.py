@@ -5,7 +5,7 @@ import contextlib
 
 import pytest
 
-from autograder.kernel import KernelSession
+from autograder.devtools.kernel import KernelSession
 
 
 @pytest.fixture(scope="module")

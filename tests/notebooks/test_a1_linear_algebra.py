@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder.course import SOURCE
+from autograder.devtools.course import SOURCE
 
 from .conftest import (
     assert_labelled,

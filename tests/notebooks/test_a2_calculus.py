@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from autograder.course import SOURCE
+from autograder.devtools.course import SOURCE
 
 from .conftest import assert_labelled, assert_values_read_as_written, slider_positions, warnings_are_errors
 

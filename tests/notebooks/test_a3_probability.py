@@ -6,8 +6,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.course import SOURCE
-from autograder.kernel import CellError
+from autograder.devtools.course import SOURCE
+from autograder.devtools.kernel import CellError
 
 from .conftest import (
     assert_labelled,
@@ -299,7 +299,7 @@ def _visible_verdict(kernel, name, code):
     """The learner's verdict on code for name, from the visible part of its test cell."""
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
              for c in nbformat.read(NOTEBOOK, as_version=4).cells}
-    latest = "__import__('autograder.verdict', fromlist=['latest']).latest"
+    latest = "__import__('autograder.learner.verdict', fromlist=['latest']).latest"
     kernel.run(f"_saved = {name}")
     try:
         kernel.run(code)

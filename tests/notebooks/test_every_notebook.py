@@ -4,8 +4,8 @@ release to its last cell, with a calm verdict per test cell and no error."""
 import nbformat
 import pytest
 
-from autograder.course import NOTEBOOKS, SOURCE, assignments
-from autograder.kernel import execute
+from autograder.devtools.course import NOTEBOOKS, SOURCE, assignments
+from autograder.devtools.kernel import execute
 
 pytestmark = pytest.mark.slow
 

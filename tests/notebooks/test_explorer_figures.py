@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from autograder.course import SOURCE, assignments
-from autograder.kernel import KernelSession
+from autograder.devtools.course import SOURCE, assignments
+from autograder.devtools.kernel import KernelSession
 
 pytestmark = pytest.mark.slow
 

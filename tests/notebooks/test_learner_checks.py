@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from autograder.course import NOTEBOOKS
-from autograder.kernel import KernelSession
+from autograder.devtools.course import NOTEBOOKS
+from autograder.devtools.kernel import KernelSession
 
 FOLDER = NOTEBOOKS / "A2_calculus"
 NOTEBOOK = FOLDER / "A2_calculus.ipynb"
@@ -90,7 +90,7 @@ def test_without_the_course_source_there_is_no_solution(tmp_path):
     """A release handed out through nbgrader: its folder has no source/ above it."""
     shutil.copytree(FOLDER, tmp_path / "A2_calculus")
     with KernelSession(tmp_path / "A2_calculus") as session:
-        session.run("from autograder.checks import solution, hint")
+        session.run("from autograder.learner.checks import solution, hint")
         shown = last(session.run('solution("grad_f")'))
         assert "Solutions are not available here" in shown and "6 * x[0]" not in shown
         assert HINTS["grad_f"][0] in last(session.run('hint("grad_f")'))  # hints travel with the release
@@ -100,7 +100,7 @@ def test_while_grading_there_is_no_solution(tmp_path):
     shutil.copytree(FOLDER, tmp_path / "A2_calculus")
     with KernelSession(tmp_path / "A2_calculus") as session:
         session.run(f"import os; os.chdir({str(FOLDER)!r}); os.environ['COURSE_CHECK_REPORT'] = "
-                    f"{str(tmp_path / 'checks.jsonl')!r}\nfrom autograder.checks import solution")
+                    f"{str(tmp_path / 'checks.jsonl')!r}\nfrom autograder.learner.checks import solution")
         assert "not available while the notebook is being graded" in last(session.run('solution("grad_f")'))
 
 
@@ -119,8 +119,8 @@ def test_validate_passes_a_solved_notebook(tmp_path):
     import nbformat
     from nbgrader.validator import Validator
 
-    from autograder.course import SOURCE
-    from autograder.submissions import build_submission, scenario_module
+    from autograder.devtools.course import SOURCE
+    from autograder.devtools.submissions import build_submission, scenario_module
 
     module = scenario_module("A2_calculus")
     right = next(s for s in module.SCENARIOS if s.name == "right")
