@@ -1,6 +1,7 @@
 """The venv, requirements*.txt and environment.yml (Binder) pin the same versions."""
 
 import re
+import subprocess
 import sys
 import tomllib
 from importlib.metadata import version
@@ -54,3 +55,10 @@ def test_the_venv_runs_the_pinned_versions():
     everything = pins(REPO / "requirements.txt") | pins(REPO / "requirements-dev.txt")
     drift = {name: (pinned, version(name)) for name, pinned in everything.items() if version(name) != pinned}
     assert drift == {}, "the venv is stale: `make test` reinstalls it from the pins"
+
+
+def test_no_process_of_the_venv_builds_rfc3987_syntaxs_grammar():
+    # 1.5 s of every nbgrader command and JupyterLab start (the Makefile's .pth file says why).
+    probe = "import sys, jsonschema; print(sys.modules.get('rfc3987_syntax', 'not imported'))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "None"

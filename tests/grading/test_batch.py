@@ -58,6 +58,18 @@ def course(template, tmp_path) -> Path:
     return Path(shutil.copytree(template, tmp_path / "course"))
 
 
+@pytest.fixture(scope="module")
+def graded_template(template, tmp_path_factory):
+    """The same class graded once by course-grade (the tests that need a graded class copy it)."""
+    course = Path(shutil.copytree(template, tmp_path_factory.mktemp("graded") / "course"))
+    return course, grade(course, assignments=[ASSIGNMENT], jobs=2)
+
+
+@pytest.fixture
+def graded(graded_template, tmp_path) -> Path:
+    return Path(shutil.copytree(graded_template[0], tmp_path / "course"))
+
+
 def good_students() -> list[str]:
     module = scenario_module(ASSIGNMENT)
     return [f"s{i}-{module.SCENARIOS[i % len(module.SCENARIOS)].name}" for i in range(STUDENTS)]
@@ -69,8 +81,8 @@ def expected_scores() -> dict[str, dict[str, float]]:
             for i, s in ((i, module.SCENARIOS[i % len(module.SCENARIOS)]) for i in range(STUDENTS))}
 
 
-def test_every_submission_is_graded_or_reported_by_name(course):
-    summary = grade(course, assignments=[ASSIGNMENT], jobs=2)
+def test_every_submission_is_graded_or_reported_by_name(graded_template):
+    course, summary = graded_template
     graded = sorted(o.submission.student for o in summary.outcomes if o.status == GRADED)
     assert graded == sorted(good_students())
     failed = {o.submission.student: o.reason for o in summary.failed}
@@ -83,13 +95,12 @@ def test_every_submission_is_graded_or_reported_by_name(course):
     assert all((feedback / s / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file() for s in good_students())
 
 
-def test_scores_equal_those_of_serial_nbgrader_autograde(course, tmp_path):
-    serial = Path(shutil.copytree(course, tmp_path / "serial"))
+def test_scores_equal_those_of_serial_nbgrader_autograde(course, graded_template):
+    serial = course
     for student in BROKEN:  # plain nbgrader would stop at these; it gets only the good ones
         shutil.rmtree(serial / "submitted" / student)
     nbgrader(serial, "autograde", ASSIGNMENT)
-    grade(course, assignments=[ASSIGNMENT], jobs=2)
-    ours = auto_scores(course, ASSIGNMENT)
+    ours = auto_scores(graded_template[0], ASSIGNMENT)
     assert {s: ours[s] for s in good_students()} == auto_scores(serial, ASSIGNMENT)
 
 
@@ -117,8 +128,8 @@ def test_a_notebook_can_read_the_files_submitted_with_it(course):
     assert "read 3.25" in "".join(o.get("text", "") for o in graded.cells[-1].outputs)
 
 
-def test_a_second_run_skips_what_is_graded_and_regrades_what_changed(course):
-    grade(course, assignments=[ASSIGNMENT], jobs=2)
+def test_a_second_run_skips_what_is_graded_and_regrades_what_changed(graded):
+    course = graded
     changed = good_students()[0]
     stamp = course / "submitted" / changed / ASSIGNMENT / "timestamp.txt"
     stamp.write_text("2030-01-01 00:00:00.000000 UTC")
@@ -174,9 +185,8 @@ def running_kernels(within: float = 5.0) -> list[str]:
         time.sleep(0.1)
 
 
-def test_a_run_killed_midway_leaves_no_kernel_and_resumes_to_the_same_gradebook(course, tmp_path):
-    clean = Path(shutil.copytree(course, tmp_path / "clean"))
-    grade(clean, assignments=[ASSIGNMENT], jobs=2)
+def test_a_run_killed_midway_leaves_no_kernel_and_resumes_to_the_same_gradebook(course, graded_template):
+    clean = graded_template[0]  # the same class graded without a kill
 
     command = [sys.executable, "-m", "autograder.grading.grade", "--course", str(course), "--jobs", "2"]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
@@ -203,8 +213,9 @@ def test_a_run_killed_midway_leaves_no_kernel_and_resumes_to_the_same_gradebook(
 def test_unknown_students_are_reported_when_the_course_keeps_a_roster(course, capsys):
     with open(course / "nbgrader_config.py", "a") as config:
         config.write("c.Autograde.create_student = False\n")
-    for student in good_students()[1:]:
-        nbgrader(course, "db", "student", "add", student)
+    roster = course / "roster.csv"  # every student but the first, in one nbgrader command
+    roster.write_text("id\n" + "".join(f"{student}\n" for student in good_students()[1:]))
+    nbgrader(course, "db", "student", "import", str(roster))
     status = course_grade(["--course", str(course), "--jobs", "2"])
     out = capsys.readouterr().out
     assert status == 1
@@ -236,8 +247,8 @@ def test_wrong_arguments_get_a_clear_error(course, capsys, argv, message):
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
 
 
-def test_failed_submissions_lose_nothing_already_in_the_gradebook(course):
-    grade(course, assignments=[ASSIGNMENT], jobs=2)
+def test_failed_submissions_lose_nothing_already_in_the_gradebook(graded):
+    course = graded
     before = auto_scores(course, ASSIGNMENT)
     assert db_url(course).startswith("sqlite:///")
     again = grade(course, assignments=[ASSIGNMENT], jobs=2, force=True)

@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from queue import Empty
 
 from jupyter_client.channels import AsyncZMQSocketChannel
@@ -32,7 +33,11 @@ def wait_for(channel: Channel, timeout: float) -> tuple[object, float]:
     install()
     started = time.perf_counter()
     try:
-        result = asyncio.run(AsyncZMQSocketChannel.get_msg(channel, timeout=timeout))
+        # In a thread of its own: once a browser test has run, the session's sync Playwright
+        # (tests/conftest.py) keeps an event loop running in the main thread.
+        with ThreadPoolExecutor(1) as pool:
+            waiting = AsyncZMQSocketChannel.get_msg(channel, timeout=timeout)
+            result = pool.submit(asyncio.run, waiting).result()
     except Empty:
         result = Empty
     return result, time.perf_counter() - started
