@@ -7,8 +7,9 @@ baseline (a bare ipywidgets slider with an ``interactive_output`` matplotlib plo
   animation frame), median and p90 over single presses with the page idle in between;
 - burst: ten presses as fast as the keyboard sends them; time from the last press to the frame
   that shows the final position (a backlog of stale frames shows up here);
-- drag: the mouse drags the slider for a second and a half (60 moves a second); distinct frames
-  shown per second, beside the number of new values the slider itself produced per second.
+- drag: the mouse drags the slider for a second and a half (60 moves a second, sent to Chromium over
+  the DevTools protocol); distinct frames (each showing another state than the one before) shown
+  per second, beside the number of new values the slider itself produced per second.
 
 Everything runs twice: on a quiet machine, and with a CPU hog on every core beside it.
 """
@@ -79,7 +80,9 @@ INSTRUMENT = """([rootSelector, title, stateOf]) => {
             const shown = b.state(event.target);
             const timing = event.target.dataset;  // the explorer's own: kernel, request to frame
             const roundTrip = Number(timing.roundTripMs), kernel = Number(timing.kernelMs);
-            const shownAt = () => b.frames.push({t: performance.now(), state: shown, roundTrip, kernel});
+            const load = Number(timing.loadMs);
+            const shownAt = () => b.frames.push({t: performance.now(), state: shown, roundTrip, kernel,
+                                                 load});
             requestAnimationFrame(shownAt);
         }, true);
     }
@@ -87,7 +90,8 @@ INSTRUMENT = """([rootSelector, title, stateOf]) => {
     bench.state = state;
 }"""
 
-LAST_TIMINGS = "() => { const f = window.__bench.frames.at(-1); return [f.kernel, f.roundTrip]; }"
+LAST_TIMINGS = """() => { const b = window.__bench, f = b.frames.at(-1);
+    return [f.kernel, f.roundTrip, f.load, f.t - b.keys.at(-1) - f.roundTrip - f.load]; }"""
 
 
 @dataclass
@@ -100,12 +104,16 @@ class Result:
     drag_inputs_per_s: float | None  # how many new values the dragged slider itself produced per second
     kernel_ms: float | None          # the explorer's draw in the kernel, median over the key steps
     round_trip_ms: float | None      # request sent -> frame received, median over the key steps
+    load_ms: float | None = None     # frame received -> its image loaded, median over the key steps
+    other_ms: float | None = None    # the rest of a key step: key -> request sent, load -> painted
 
     def line(self, label: str) -> str:
         key = statistics.median(self.key_ms)
         p90 = percentile(self.key_ms, 90)
-        parts = "" if self.kernel_ms is None else (f"   [kernel {self.kernel_ms:4.1f} ms, request to frame "
-                                                  f"{self.round_trip_ms or float('nan'):5.1f} ms]")
+        nan = float("nan")
+        parts = "" if self.kernel_ms is None else (
+            f"   [kernel {self.kernel_ms:4.1f} ms, request to frame {self.round_trip_ms or nan:5.1f} ms, "
+            f"frame to image loaded {self.load_ms or nan:4.1f} ms, the rest {self.other_ms or nan:4.1f} ms]")
         inputs = "" if self.drag_inputs_per_s is None else f", slider {self.drag_inputs_per_s:.0f} values/s"
         return (f"  {label:54s} key {key:6.1f} ms (p90 {p90:6.1f})   burst {self.burst_ms:6.0f} ms"
                 f"{'' if self.burst_final else ' (final state NOT shown)'}   drag {self.drag_fps:5.1f} fps "
@@ -171,6 +179,16 @@ def frames(page) -> int:
     return page.evaluate("() => window.__bench.frames.length")
 
 
+def distinct_frames(page, since: int) -> int:
+    """Frames painted after the first ``since`` that show another state than the frame before (every
+    frame, for the baseline, whose frames carry no state)."""
+    return page.evaluate("""(since) => { const f = window.__bench.frames;
+        let n = 0;
+        for (let i = Math.max(since, 1); i < f.length; i++)
+            if (!f[i].state || f[i].state !== f[i - 1].state) n++;
+        return n; }""", since)
+
+
 def measure(page, box, slider, widget: Widget, title: str) -> Result:
     """Key steps, a burst and a drag on ``slider``; ``box`` holds the figure, under ``title``."""
     page.evaluate(INSTRUMENT, [widget.root, title, widget.frame_state])
@@ -199,28 +217,37 @@ def measure(page, box, slider, widget: Widget, title: str) -> Result:
     start = widget.position(slider)
     x, y, span = widget.thumb(slider)
     towards = -1 if start - low >= high - start else 1     # drag towards the side with more room
-    # Moves go out in bursts of a few (one call to the browser each: a call per move is slower than
-    # a hand), paced to 60 moves a second.
-    chunks, per_chunk = int(DRAG_SECONDS * 15), 4
-    page.mouse.move(x, y)
-    page.mouse.down()
+    # The moves go straight to Chromium over the DevTools protocol (Input.dispatchMouseEvent, what
+    # Playwright's mouse sends too, without its round trip through the driver for every move), one
+    # per screen frame; where the mouse is follows the clock, so a slow move makes the next one
+    # jump further, as a hand would, and the drag always covers the same ground in the same time.
+    cdp = page.context.new_cdp_session(page)
+
+    def mouse(kind: str, at: float, **extra) -> None:
+        cdp.send("Input.dispatchMouseEvent", {"type": kind, "x": at, "y": y, "button": "left",
+                                              "buttons": 1, **extra})
+
+    mouse("mouseMoved", x, button="none", buttons=0)
+    mouse("mousePressed", x, clickCount=1)
     before, inputs_before = frames(page), page.evaluate("() => window.__bench.inputs")
     t0 = time.perf_counter()
-    for chunk in range(1, chunks + 1):
-        page.mouse.move(x + towards * span / 3 * chunk / chunks, y, steps=per_chunk)
-        wait = t0 + chunk * DRAG_SECONDS / chunks - time.perf_counter()
+    while (elapsed := time.perf_counter() - t0) < DRAG_SECONDS:
+        mouse("mouseMoved", x + towards * span / 3 * elapsed / DRAG_SECONDS)
+        wait = 1 / 60 - (time.perf_counter() - t0 - elapsed)
         if wait > 0:
-            page.wait_for_timeout(wait * 1e3)
-    page.mouse.up()
+            time.sleep(wait)
+    mouse("mouseMoved", x + towards * span / 3)
+    mouse("mouseReleased", x + towards * span / 3, clickCount=1, buttons=0)
     elapsed = time.perf_counter() - t0
-    drag_frames = frames(page) - before
+    cdp.detach()
+    drag_frames = distinct_frames(page, before)
     inputs = page.evaluate("() => window.__bench.inputs") - inputs_before
     settle(page, 400, 10_000)
-    kernel = [k for k, _ in timings if k == k]     # NaN (no timing: the baseline) dropped
-    trips = [r for _, r in timings if r == r]
+    kernel, trips, loads, others = ([t[i] for t in timings if t[i] == t[i]]   # NaN (no timing:
+                                    for i in range(4))                        # the baseline) dropped
     return Result(key_ms, burst_ms, burst_final, drag_frames / elapsed, drag_frames,
                   inputs / elapsed if widget.counts_inputs else None,
-                  statistics.median(kernel) if kernel else None, statistics.median(trips) if trips else None)
+                  *(statistics.median(part) if part else None for part in (kernel, trips, loads, others)))
 
 
 class Widget:

@@ -159,8 +159,10 @@ function render({ model, el }) {
     const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
     const previous = shownUrl;
     shownUrl = url;
+    const receivedAt = performance.now();
     img.onload = () => {
       if (previous) URL.revokeObjectURL(previous);
+      img.dataset.loadMs = (performance.now() - receivedAt).toFixed(1);
       img.dataset.frames = String(++framesShown);
     };
     img.src = url;

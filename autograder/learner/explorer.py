@@ -21,9 +21,10 @@ bytes into one ``<img>`` whose alt text is the frame's description; every contro
 
 from __future__ import annotations
 
-import io
 import math
+import struct
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -295,12 +296,27 @@ class Renderer:
 
 
 def encode_png(canvas) -> bytes:
-    """The canvas as PNG bytes, lightly compressed (an 800 x 400 frame compresses in about 7 ms at
-    level 1, in tens of ms at the default 6)."""
-    from PIL import Image
+    """The canvas as PNG bytes: every row unfiltered, deflated at zlib's fastest level.
 
-    width, height = canvas.get_width_height()
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    Measured on the notebooks' frames (730-830 x 310-450 pixels): about 2.3 ms and 34 kB a frame,
+    where Pillow at ``compress_level=1`` took 6.6 ms for the same size (it tries all five PNG
+    filters on every row; a plot's flat colours deflate as well without any).
+    """
+    import numpy as np
+
+    pixels = np.asarray(canvas.buffer_rgba())                # height x width x RGBA, as drawn
+    height, width = pixels.shape[:2]
+    pixels = pixels.reshape(height, width * 4)
+    rows = np.zeros((height, width * 4 + 1), np.uint8)     # each row: filter type 0, its pixels
+    rows[:, 1:] = pixels
+    deflate = zlib.compressobj(1)
+    data = deflate.compress(rows) + deflate.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)    # 8-bit RGBA, no interlace
+    return PNG_SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))

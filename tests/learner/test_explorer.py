@@ -89,3 +89,17 @@ def test_set_range_gives_a_slider_new_ends_and_keeps_its_value_inside():
     widget.set(k=9.0)
     widget.set_range("k", 0.0, 5.0)
     assert widget["k"] == 5.0 and widget.controls[0]["high"] == 5.0
+
+
+def test_the_png_of_a_frame_decodes_to_exactly_the_pixels_drawn():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from autograder.learner.explorer import encode_png
+
+    figure = Figure(figsize=(3.3, 2.1), dpi=80)  # an odd size: rows not a multiple of anything
+    figure.add_subplot().plot([0, 1, 2], [2, 0, 1], color="#0072B2")
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    decoded = np.asarray(Image.open(io.BytesIO(encode_png(canvas))).convert("RGBA"))
+    assert decoded.shape == (168, 264, 4)
+    assert np.array_equal(decoded, np.asarray(canvas.buffer_rgba()))
