@@ -23,7 +23,15 @@ help:
 	@echo "make notebooks   regenerate notebooks/ from source/ (nbgrader generate_assignment)"
 	@echo "make figures     redraw the static figures in source/ from the notebooks' own code"
 	@echo "make lock        re-resolve and pin every dependency (requirements*.txt, environment.yml)"
+	@echo "make attacks     grade the hostile submissions with nbgrader as shipped and with this course"
+	@echo "make lint        ruff over the Python and the notebooks"
+	@echo "make sandbox     install Debian's bubblewrap, which sandboxes graded kernels (as root)"
+	@echo "make postgres    install Debian's PostgreSQL for the gradebook tests (as root)"
 	@echo "make hub         the course on JupyterHub with a demo class (as root; prints the URL and logins)"
+	@echo "make hub-deps    install the hub's environment and configurable-http-proxy (as root)"
+	@echo "make hub-clean   remove the demo class: its users, their homes, the hub's state"
+	@echo "make clean       remove .venv and the caches"
+	@echo "(docs/architecture.md says which module each target runs)"
 
 # jsonschema imports rfc3987_syntax, when it is installed, only to check the "iri" string format,
 # which no notebook or Jupyter schema here uses; building that module's grammar took 1.5 s of every

@@ -1,6 +1,7 @@
 """docs/architecture.md, the page that tells the layout, against the layout itself."""
 
 import re
+import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -15,6 +16,9 @@ def test_the_readme_links_the_architecture_page():
 def test_every_path_the_page_names_exists():
     named = set(re.findall(r"`((?:autograder|tests|deploy|jupyter-config)/[\w./-]*)`", PAGE))
     assert named and sorted(p for p in named if not (REPO / p).exists()) == []
+    # and the short forms inside the package: `grading/judge.py`, `learner/modes.py`, …
+    short = set(re.findall(r"`((?:learner|grading|sandbox|devtools)/[\w./-]*)`", PAGE))
+    assert short and sorted(p for p in short if not (REPO / "autograder" / p).exists()) == []
 
 
 def test_every_make_target_is_placed():
@@ -38,3 +42,10 @@ def test_only_a_handful_of_modules_stay_at_the_top():
     assert top == ["__init__.py", "checks.py", "explorer.py", "nbgrader_config.py"]
     assert sorted(p.name for p in (REPO / "autograder").iterdir() if p.is_dir() and p.name != "__pycache__") \
         == sorted(PARTS)
+
+
+def test_make_help_lists_every_target():
+    shown = subprocess.run(["make", "--no-print-directory", "help"], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout
+    phony = re.search(r"^\.PHONY:(.*)$", (REPO / "Makefile").read_text(), re.M).group(1).split()
+    assert sorted(t for t in phony if t != "help" and f"make {t} " not in shown) == []

@@ -34,12 +34,19 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
-def test_the_wheel_holds_every_subpackage(wheel):
+def shipped(path: Path) -> bool:
+    """Whether a file of the checkout belongs in the wheel: all of the package but devtools/."""
+    return "devtools" not in path.relative_to(REPO / "autograder").parts
+
+
+def test_the_wheel_holds_every_subpackage_but_the_development_tools(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "autograder").rglob("*.py")}
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "autograder").rglob("*.py") if shipped(p)}
     assert modules - names == set()
     assert {"autograder/learner/checks.py", "autograder/grading/preprocessors/judgedexecute.py",
-            "autograder/sandbox/start_kernel.py", "autograder/devtools/scenarios/a2_calculus.py"} <= names
+            "autograder/sandbox/start_kernel.py"} <= names
+    # devtools/ holds the scenarios' worked answers: a student on the hub must not find them installed
+    assert [n for n in names if n.startswith("autograder/devtools")] == []
     # ... and the explorers' front end, which the notebooks' widgets load from the package
     assets = {p.relative_to(REPO).as_posix() for p in (REPO / "autograder").rglob("*.[jc]s*")}
     assert assets >= {"autograder/learner/explorer.js", "autograder/learner/explorer.css"} and assets <= names
@@ -74,9 +81,9 @@ def image(wheel, tmp_path_factory) -> Image:
 def test_every_module_of_every_subpackage_imports_from_the_installed_wheel(image, tmp_path):
     # nbgrader_config.py is a configuration file (nbgrader loads it), not a module to import.
     modules = sorted(".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
-                     for p in (REPO / "autograder").rglob("*.py") if p.name != "nbgrader_config.py")
-    parts = {"autograder.learner", "autograder.grading", "autograder.sandbox", "autograder.devtools"}
-    assert parts <= set(modules)
+                     for p in (REPO / "autograder").rglob("*.py")
+                     if p.name != "nbgrader_config.py" and shipped(p))
+    assert {"autograder.learner", "autograder.grading", "autograder.sandbox"} <= set(modules)
     probe = ("import importlib, sys\n"
              "for name in sys.argv[1:]:\n"
              "    print(name, importlib.import_module(name).__file__)\n")
@@ -86,6 +93,9 @@ def test_every_module_of_every_subpackage_imports_from_the_installed_wheel(image
     where = dict(line.split(" ", 1) for line in done.stdout.splitlines())
     assert sorted(where) == modules
     assert all(path.startswith(str(image.site)) for path in where.values()), where  # not the checkout's
+    missing = subprocess.run([str(image.python), "-c", "import autograder.devtools"], env=image.env,
+                             cwd=tmp_path, capture_output=True, text=True)
+    assert "No module named 'autograder.devtools'" in missing.stderr
 
 
 def test_a_course_is_graded_with_the_installed_wheel(image, tmp_path):

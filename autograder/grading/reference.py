@@ -22,7 +22,7 @@ from nbclient import NotebookClient
 import autograder
 from autograder.grading.judge import judge_cell
 from autograder.grading.reports import ReportFile, plain_test_cells, test_cell_id, without_expected
-from autograder.learner import checks
+from autograder.learner.modes import REPORT_ENV
 from autograder.sandbox.bubblewrap import private_dir
 from autograder.sandbox.zmq_polling import install
 
@@ -115,7 +115,7 @@ def _run(source: Path, timeout: int) -> dict[str, list[dict]]:
         client = ReferenceClient(copy.deepcopy(notebook), timeout=timeout, allow_errors=True,
                                  resources={"metadata": {"path": str(source.parent)}})
         client.report, client.records = ReportFile(folder / "checks.jsonl"), {}
-        env = dict(os.environ, **{checks.REPORT_ENV: str(client.report.path)})
+        env = dict(os.environ, **{REPORT_ENV: str(client.report.path)})
         client.execute(env=env)
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)

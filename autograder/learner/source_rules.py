@@ -40,12 +40,12 @@ DYNAMIC_ATTRIBUTES = frozenset({
 })
 # IPython's records of earlier inputs and outputs: `_` or Out[3] can hand back any object.
 IPYTHON_HISTORY = re.compile(r"_{1,3}|_i{1,3}|_i?\d+|_ih|_oh|_dh|In|Out")
-# Modules whose code is known (the course's and the standard library's plain ones); anything else
-# could be a file beside the notebook, which the grader never reads.
 # The release's two import lines name these modules; a notebook fetched before the package was laid
 # out in learner/, grading/, … names them by their old names, which are the same modules.
 CHECKS_MODULES = ("autograder.learner.checks", "autograder.checks")
 EXPLORER_MODULES = ("autograder.learner.explorer", "autograder.explorer")
+# Modules whose code is known (the course's and the standard library's plain ones); anything else
+# could be a file beside the notebook, which the grader never reads.
 ALLOWED_MODULES = (
     "numpy", "matplotlib", "ipywidgets", "IPython.display", *CHECKS_MODULES, *EXPLORER_MODULES,
     "math", "cmath", "time", "random", "statistics", "fractions", "decimal", "itertools", "functools",

@@ -55,7 +55,7 @@ from traitlets import Bool, Integer
 import autograder
 from autograder.grading.reports import ReportFile
 from autograder.grading.submission_files import copy_tree
-from autograder.learner.checks import REPORT_ENV
+from autograder.learner.modes import REPORT_ENV
 from autograder.sandbox.start_kernel import LIMITS_ENV
 
 # When the grader is root, each kernel runs as its own unprivileged user, so that two kernels never
@@ -154,7 +154,9 @@ def sweep_stale_runtimes() -> int:
         except OSError:
             continue
         marker = cmdline.find(b"/course-kernel-")
-        if marker < 0 or b"autograder.sandbox.start_kernel" not in cmdline:
+        # (a kernel started before the package had sandbox/ ran autograder.sandbox_kernel)
+        if marker < 0 or not (b"autograder.sandbox.start_kernel" in cmdline
+                              or b"autograder.sandbox_kernel" in cmdline):
             continue
         owner = cmdline[marker + len(b"/course-kernel-"):].split(b"-", 1)[0]
         if owner.isdigit() and not Path(f"/proc/{int(owner)}").exists():
@@ -184,7 +186,7 @@ def bwrap_command(*, cwd: Path, writable: list[Path], tmp: Path | None = None) -
     """The bubblewrap prefix: what the sandbox sees, read-only unless listed in ``writable``;
     /tmp is ``tmp`` when given (inside the kernel's quota), else a small tmpfs of its own."""
     # As root, bubblewrap runs privileged without a user namespace, so that the kernel can then
-    # become a real unprivileged user (see sandbox_kernel); as anyone else it needs one.
+    # become a real unprivileged user (see start_kernel); as anyone else it needs one.
     user = [] if os.geteuid() == 0 else ["--unshare-user"]
     command = [
         "bwrap", *user, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -206,9 +208,28 @@ def bwrap_command(*, cwd: Path, writable: list[Path], tmp: Path | None = None) -
         command += ["--perms", "0755", "--dir", str(folder)]
     for path in readable:
         command += ["--ro-bind", str(path), str(path)]
+    command += package_view(package)
     for path in writable:
         command += ["--bind", str(path), str(path)]
     return [*command, "--chdir", str(cwd)]
+
+
+# What a graded kernel sees of the course package: the learner side, which its notebook imports,
+# and the module that starts it. Not the grading engine nor the development tools (their scenarios
+# hold worked answers to every exercise), wherever the package is bound from (a checkout, or a
+# site-packages folder bound whole).
+KERNEL_SIDE = ("__init__.py", "checks.py", "explorer.py", "learner", "sandbox/__init__.py",
+               "sandbox/start_kernel.py")
+
+
+def package_view(package: Path) -> list[str]:
+    """bubblewrap arguments that hide the package behind an empty tmpfs but for ``KERNEL_SIDE``."""
+    view = ["--perms", "0755", "--tmpfs", str(package)]
+    for folder in sorted({(package / name).parent for name in KERNEL_SIDE} - {package}):
+        view += ["--perms", "0755", "--dir", str(folder)]
+    for name in KERNEL_SIDE:
+        view += ["--ro-bind", str(package / name), str(package / name)]
+    return [*view, "--remount-ro", str(package)]
 
 
 def private_dir(prefix: str) -> Path:

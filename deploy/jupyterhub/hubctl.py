@@ -4,8 +4,8 @@
     hubctl.py run      [--class class.toml] [--state ...] [--port 8000]   # PostgreSQL, JupyterHub: Ctrl-C
     hubctl.py teardown [--class class.toml] [--state ...]                 # stop, delete the users it made
 
-Only the standard library: it runs with the hub's Python (`make hub-env`) as root. The tests import
-it (tests/test_hub.py) to make and remove a class of their own.
+Only the standard library: it runs with the hub's Python (`make hub-deps`) as root. The tests import
+it (tests/hub/) to make and remove a class of their own.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def setup(klass: Klass, state: Path, *, venv: Path = DEFAULT_VENV, passwords: di
     if os.geteuid() != 0:
         raise SystemExit("hubctl setup must run as root: it creates system users")
     if not (venv / "bin" / "jupyterhub").exists():
-        raise SystemExit(f"{venv} has no JupyterHub: run `make hub-env`")
+        raise SystemExit(f"{venv} has no JupyterHub: run `make hub-deps`")
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o755)
     (state / "hub").mkdir(exist_ok=True)
@@ -156,7 +156,8 @@ def _setup_course(klass: Klass, state: Path, venv: Path) -> None:
         shutil.copytree(REPO / "source", root / "source",
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     course_config = _run(str(venv / "bin" / "python"), "-c",
-                         "import autograder.devtools.course as c; print(c.COURSE_CONFIG)").stdout.strip()
+                         "import pathlib, autograder; "
+                         "print(pathlib.Path(autograder.__file__).with_name('nbgrader_config.py'))").stdout.strip()
     (root / "nbgrader_config.py").write_text(
         '"""Written by deploy/jupyterhub/hubctl.py setup: the course on the hub (run nbgrader here)."""\n\n'
         f"load_subconfig({course_config!r})  # noqa: F821 (the course's settings, installed)\n"

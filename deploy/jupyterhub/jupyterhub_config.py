@@ -18,7 +18,7 @@ CLASS = tomllib.loads(Path(os.environ.get("COURSE_HUB_CLASS", HERE / "class.toml
 STATE = Path(os.environ.get("COURSE_HUB_STATE", "/srv/d2l-math-hub"))
 COURSE, GRADER = CLASS["course"], CLASS["grader"]
 INSTRUCTORS, STUDENTS = list(CLASS["instructors"]), list(CLASS["students"])
-# The hub's own environment (`make hub-env`): JupyterHub, JupyterLab, nbgrader and the course
+# The hub's own environment (`make hub-deps`): JupyterHub, JupyterLab, nbgrader and the course
 # package installed from its wheel, so every single-user server and kernel can import `autograder`.
 BIN = Path(sys.executable).parent
 EXCHANGE = STATE / "exchange"

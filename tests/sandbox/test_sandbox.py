@@ -45,6 +45,38 @@ def test_a_sandboxed_kernel_is_limited_and_works_on_a_private_copy_of_its_folder
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
+@pytest.mark.skipif(not status().sandboxed, reason=f"no sandbox here: {status().reason}")
+def test_a_sandboxed_kernel_sees_only_the_learner_side_of_the_course_package(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, autograder\n"
+        "from autograder.learner.checks import check_function\n"
+        "from autograder.checks import check_function as old_name\n"
+        "root = os.path.dirname(autograder.__file__)\n"
+        "def listing(folder):\n"
+        "    return sorted(n for n in os.listdir(folder) if n != '__pycache__')\n"
+        "print('top', listing(root))\n"
+        "print('sandbox', listing(os.path.join(root, 'sandbox')))\n"
+        "print('same', old_name is check_function)\n"
+        "try:\n"
+        "    open(os.path.join(root, 'planted.py'), 'w')\n"
+        "except OSError as err:\n"
+        "    print('write refused', type(err).__name__)\n"
+        "for name in ('autograder.grading.judge', 'autograder.devtools.scenarios.a2_calculus'):\n"
+        "    try:\n"
+        "        __import__(name)\n"
+        "    except ImportError:\n"
+        "        print('no', name)\n")])
+    NotebookClient(nb, timeout=60, kernel_manager_class=SandboxedKernelManager,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    out = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert "top ['__init__.py', 'checks.py', 'explorer.py', 'learner', 'sandbox']" in out, out
+    assert "sandbox ['__init__.py', 'start_kernel.py']" in out and "same True" in out, out
+    assert "write refused" in out, out
+    assert "no autograder.grading.judge" in out and "no autograder.devtools.scenarios.a2_calculus" in out, out
+
+
+@pytest.mark.slow
 def test_without_the_sandbox_the_kernel_still_gets_limits_a_clean_path_and_a_private_copy(tmp_path):
     (tmp_path / "given.txt").write_text("the submission's file")
     out = run_probe(tmp_path, sandbox=False)
