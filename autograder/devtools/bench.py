@@ -4,7 +4,7 @@ explorer update in the kernel (the browser's view of it: autograder/devtools/ben
 Each figure is a median over repeated runs, printed beside a baseline measured in the same run:
 nbgrader's Validate for ``progress()``, an empty notebook (the cost of starting a kernel) for the
 notebook run, and a bare matplotlib line plot of the same size for an explorer update (the cost of any
-inline figure).
+inline figure). Last, one explorer frame encoded as PNG by Pillow and by the explorers' encoder.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.devtools.course import NOTEBOOKS, SOURCE, assignments
@@ -117,6 +118,48 @@ def progress_against_validate(repeats: int) -> bool:
     return ok
 
 
+def png_encoding(repeats: int = 30) -> None:
+    """An explorer frame's PNG (800 x 400 pixels, a plot's flat colours): Pillow at compress_level 1,
+    which the explorers used before, against the explorers' own encoder."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from autograder.learner.explorer import encode_png
+
+    figure = Figure(figsize=(8, 4), dpi=100)
+    ax = figure.add_subplot()
+    x = np.linspace(-3, 3, 400)
+    ax.plot(x, np.sin(x), x, x - x**3 / 6)
+    ax.fill_between(x, np.sin(x), x - x**3 / 6, alpha=0.3)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+
+    def pillow() -> bytes:
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    print("one explorer frame as PNG (800 x 400)")
+    timings = {}
+    encoders = {"baseline: Pillow, compress_level 1": pillow,
+                "the explorers' encode_png": lambda: encode_png(canvas)}
+    for label, encode in encoders.items():
+        values = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            size = len(encode())
+            values.append((time.perf_counter() - started) * 1e3)
+        timings[label] = statistics.median(values)
+        print(median_line(label, values, "ms") + f"   {size / 1e3:.0f} kB")
+    baseline, ours = timings.values()
+    print(f"  ratio {ours / baseline:.2f}x the baseline")
+
+
 def median_line(label: str, values: list[float], unit: str) -> str:
     return f"  {label:34s} median {statistics.median(values):8.2f} {unit}   (n={len(values)})"
 
@@ -150,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(median_line(label, update, "ms") + f"   {ratio:.2f}x baseline")
                 ok &= statistics.median(update) <= UPDATE_TARGET_MS
         print(f"  target: median <= {UPDATE_TARGET_MS:g} ms per update")
+    png_encoding()
     print("all medians within target" if ok else "SOME MEDIANS MISS THEIR TARGET")
     return 0 if ok else 1
 
