@@ -4,10 +4,15 @@ verdicts, its explorers), and the explorers speak: named controls, alt text that
 
 from __future__ import annotations
 
+import re
+
+import nbformat
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .jupyter_ui import reveal_all_cells
+from autograder.devtools.course import SOURCE
+
+from .jupyter_ui import EXPLORER, FIGURE, reveal_all_cells
 
 pytestmark = pytest.mark.browser
 SERIOUS = {"critical", "serious"}
@@ -20,11 +25,25 @@ OWNER = """targets => targets.map(t => {
 })"""
 
 
+def explorers_built(assignment: str) -> int:
+    """How many explorers the notebook's code builds (``name = Explorer(``)."""
+    notebook = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
+    return sum(len(re.findall(r"=\s*Explorer\(", cell.source)) for cell in notebook.cells
+               if cell.cell_type == "code")
+
+
 @pytest.fixture(scope="session")
 def audited(solved_in_lab):
-    """axe-core's violations in a solved notebook after Run All: (assignment, page, violations)."""
+    """axe-core's violations in a solved notebook after Run All: (assignment, page, violations).
+
+    Every explorer's figure is on the page first: a cell's execution count can arrive before its
+    widget has rendered, and an audit (or a count) taken then would miss that explorer.
+    """
     assignment, page = solved_in_lab
     reveal_all_cells(page)
+    page.wait_for_function("([box, figure, n]) => [...document.querySelectorAll(box)]"
+                           ".filter(e => e.querySelector(figure)?.src.startsWith('blob:')).length >= n",
+                           arg=[EXPLORER, FIGURE, explorers_built(assignment)])
     violations = Axe().run(page).response["violations"]
     for violation in violations:
         owners = page.evaluate(OWNER, [node["target"][0] for node in violation["nodes"]])
@@ -47,14 +66,14 @@ def test_the_notebooks_own_content_has_no_serious_accessibility_violation(audite
 
 
 def test_every_explorer_control_and_figure_is_named(audited):
-    _, page, _ = audited
-    explorers = page.locator(".course-explorer")
-    assert explorers.count() >= 2
+    assignment, page, _ = audited
+    explorers = page.locator(EXPLORER)
+    assert explorers.count() == explorers_built(assignment) >= 2
     for i in range(explorers.count()):
         explorer = explorers.nth(i)
         title = explorer.locator(".course-explorer-title").text_content()
         assert explorer.get_attribute("aria-labelledby"), title
-        figure = explorer.locator("img.course-explorer-figure")
+        figure = explorer.locator(FIGURE)
         assert len(figure.get_attribute("alt") or "") > 40, f"{title}: the figure has no real alt text"
         for control in explorer.locator("input, select").all():
             name = control.evaluate("e => e.labels && e.labels.length ? e.labels[0].textContent : ''")
