@@ -26,13 +26,13 @@ from .flaky_kernel import EVERY_ENV
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "A2_calculus"
-STUDENTS = 8  # the scenarios, round robin
+STUDENTS = 6  # one per scenario
 BROKEN = {"no-notebook": None, "not-json": b"{ this is not a notebook", "empty-file": b""}
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    """A course with the assignment released, 8 good submissions and 3 broken ones."""
+    """A course with the assignment released, a good submission per scenario and 3 broken ones."""
     course = create_course(tmp_path_factory.mktemp("class") / "course")
     nbgrader(course, "generate_assignment", ASSIGNMENT)
     release = nbformat.read(notebook_path(course, "notebooks", ASSIGNMENT), as_version=4)
@@ -56,6 +56,15 @@ def template(tmp_path_factory) -> Path:
 @pytest.fixture
 def course(template, tmp_path) -> Path:
     return Path(shutil.copytree(template, tmp_path / "course"))
+
+
+@pytest.fixture
+def pair(course) -> Path:
+    """The class with two good students (right and partly right) and the broken three: for what the
+    command reports, which needs no whole class graded."""
+    for student in good_students()[2:]:
+        shutil.rmtree(course / "submitted" / student)
+    return course
 
 
 @pytest.fixture(scope="module")
@@ -210,31 +219,33 @@ def test_a_run_killed_midway_leaves_no_kernel_and_resumes_to_the_same_gradebook(
     assert kernel_folders() == before  # a run that ends normally stops its spare kernels too
 
 
-def test_unknown_students_are_reported_when_the_course_keeps_a_roster(course, capsys):
+def test_unknown_students_are_reported_when_the_course_keeps_a_roster(pair, capsys):
+    course = pair
     with open(course / "nbgrader_config.py", "a") as config:
         config.write("c.Autograde.create_student = False\n")
     roster = course / "roster.csv"  # every student but the first, in one nbgrader command
-    roster.write_text("id\n" + "".join(f"{student}\n" for student in good_students()[1:]))
+    roster.write_text("id\n" + "".join(f"{student}\n" for student in good_students()[1:2]))
     nbgrader(course, "db", "student", "import", str(roster))
     status = course_grade(["--course", str(course), "--jobs", "2"])
     out = capsys.readouterr().out
     assert status == 1
     assert f"FAILED {good_students()[0]}/{ASSIGNMENT}: unknown student" in out
-    assert f"graded {STUDENTS - 1}," in out
+    assert "graded 1," in out
 
 
-def test_the_command_writes_a_grades_csv_with_a_column_per_grade_cell(course, capsys):
+def test_the_command_writes_a_grades_csv_with_a_column_per_grade_cell(pair, capsys):
+    course = pair
     status = course_grade(["--course", str(course), "--jobs", "2", "--csv", str(course / "out.csv")])
     assert status == 1  # the broken submissions
     out = capsys.readouterr().out
-    assert "graded 8, skipped 0" in out and "FAILED not-json/A2_calculus" in out
+    assert "graded 2, skipped 0" in out and "FAILED not-json/A2_calculus" in out
     with open(course / "out.csv", newline="") as stream:
         rows = {row["student"]: row for row in csv.DictReader(stream)}
     right = next(s for s in good_students() if s.endswith("-right"))
     full = sum(next(s for s in scenario_module(ASSIGNMENT).SCENARIOS if s.name == "right").expected.values())
     assert rows[right][ASSIGNMENT] == f"{full:g}" and rows[right][f"{ASSIGNMENT}:test_grad_f"] == "2"
     assert rows[right][f"{ASSIGNMENT}:gradient_by_hand"] == "pending"  # the written answer, for a person
-    assert set(good_students()) <= set(rows)
+    assert set(good_students()[:2]) <= set(rows)
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -316,7 +327,8 @@ def test_nbgrader_autograde_and_feedback_with_the_course_config_never_copy_throu
     assert {cell: scores[cell] for cell in want} == want
 
 
-def test_course_grade_names_what_it_refused_and_grades_the_rest(course, capsys):
+def test_course_grade_names_what_it_refused_and_grades_the_rest(pair, capsys):
+    course = pair
     student = good_students()[0]
     _plant_links(course, student)
     os.symlink(course / "submitted" / good_students()[1], course / "submitted" / "link-to-another")
