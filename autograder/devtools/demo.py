@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def _run_demo(workdir: Path, assignment: str, log) -> DemoResult:
     nbgrader(course, "release_assignment", assignment)
 
     source_nb = nbformat.read(notebook_path(course, "source", assignment), as_version=4)
-    for scenario in module.SCENARIOS:
+
+    def take_part(scenario) -> None:
         home = workdir / "students" / scenario.name
         home.mkdir(parents=True)
         nbgrader(home, "fetch_assignment", assignment, *exchange_flags)
@@ -72,12 +74,17 @@ def _run_demo(workdir: Path, assignment: str, log) -> DemoResult:
         nbformat.write(answered, fetched)
         # On a shared machine nbgrader takes the student's id from the login; name it here.
         nbgrader(home, "submit", assignment, *exchange_flags, f"--student={scenario.name}")
+
+    # Students work at the same time, as a class does: each nbgrader command is a process of its
+    # own, mostly start-up, so a few at once keep every core busy.
+    with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as pool:
+        list(pool.map(take_part, module.SCENARIOS))
     log(f"3. {len(module.SCENARIOS)} students fetched, answered and submitted: "
         + ", ".join(s.name for s in module.SCENARIOS))
 
     log(f"4. nbgrader collect {assignment}")
     nbgrader(course, "collect", assignment)
-    log(f"5. course-grade --course {course.name} --assignment {assignment}")
+    log(f"5. course-grade --course {course.name} --assignment {assignment} --no-feedback")
     grade_class(course, assignment)
     log("6. the written answers graded by hand (nbgrader's gradebook API, as formgrader does)")
     manual = grade_by_hand(course, assignment, module.SCENARIOS)
@@ -101,14 +108,15 @@ MANUAL_COMMENT = {True: "Demo grader: right, and every step is justified.",
 
 
 def grade_class(course: Path, assignment: str) -> None:
-    """course-grade on the collected submissions; sandboxed where bubblewrap runs (the demo's own
-    generated submissions are safe to grade without it elsewhere)."""
+    """course-grade on the collected submissions, without feedback (made once the written answers
+    are graded: ``generate_feedback --force`` would make it again anyway); sandboxed where
+    bubblewrap runs (the demo's own generated submissions are safe to grade without it elsewhere)."""
     from autograder.grading.grade import main as course_grade
     from autograder.sandbox.bubblewrap import status
 
     flags = [] if status().sandboxed else ["--no-sandbox"]
     code = course_grade(["--course", str(course), "--assignment", assignment, "--jobs",
-                         str(os.cpu_count() or 1), *flags])
+                         str(os.cpu_count() or 1), "--no-feedback", *flags])
     if code != 0:
         raise RuntimeError(f"course-grade exited with {code} on the demo class")
 
