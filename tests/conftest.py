@@ -1,5 +1,8 @@
 """Shared fixtures: each assignment's demo course, graded once per test session."""
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
 import pytest
 
 from autograder.devtools.browser import chromium
@@ -7,11 +10,24 @@ from autograder.devtools.course import assignments
 from autograder.devtools.demo import run_demo
 
 
+@pytest.fixture(scope="session")
+def demos(request, tmp_path_factory):
+    """The instructor workflow run once for each assignment the session's tests ask for: a student
+    per scenario, autograded. The demos run at the same time, each in a process of its own (a
+    demo sets HOME): most of a demo is one nbgrader command after another, a core at a time."""
+    wanted = sorted({item.callspec.params["demo"] for item in request.session.items
+                     if hasattr(item, "callspec") and "demo" in item.callspec.params})
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, len(wanted)), mp_context=spawn) as pool:
+        running = {a: pool.submit(run_demo, workdir=tmp_path_factory.mktemp(a), assignment=a, log=None)
+                   for a in wanted}
+        return {a: future.result() for a, future in running.items()}
+
+
 @pytest.fixture(scope="session", params=assignments())
-def demo(request, tmp_path_factory):
-    """The instructor workflow run once for an assignment: a student per scenario, autograded."""
-    return run_demo(workdir=tmp_path_factory.mktemp(request.param), assignment=request.param,
-                    log=lambda *_: None)
+def demo(request, demos):
+    """One assignment's demo course (see ``demos``)."""
+    return demos[request.param]
 
 
 @pytest.fixture(scope="session")
