@@ -1,5 +1,8 @@
 """`make exercises`: no plausible wrong answer is ✔ or earns full points; every right one does both."""
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
 import nbformat
 import pytest
 
@@ -69,9 +72,22 @@ def test_submission_k_holds_the_kth_answer_of_each_exercise_and_the_reference_el
     assert "### BEGIN SOLUTION" in untouched[0]  # the source notebook itself is unchanged
 
 
+@pytest.fixture(scope="module")
+def judged(request):
+    """Every answer of the catalogues the module's tests ask for, judged and graded. The
+    assignments are judged at the same time, each in a process of its own: a learner's verdicts
+    come from one kernel, one answer after another, which keeps one core busy at most."""
+    wanted = sorted({item.callspec.params["assignment"] for item in request.session.items
+                     if "judged" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")})
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, len(wanted)), mp_context=spawn) as pool:
+        running = {a: pool.submit(judge_catalogue, a, jobs=2) for a in wanted}
+        return {a: future.result() for a, future in running.items()}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", assignments())
-def test_no_wrong_answer_is_accepted_and_every_right_one_earns_full_points(assignment):
-    rows = judge_catalogue(assignment, jobs=2)
+def test_no_wrong_answer_is_accepted_and_every_right_one_earns_full_points(judged, assignment):
+    rows = judged[assignment]
     assert rows
     assert [f"{r.exercise} / {r.answer.name}: {r.problem}" for r in rows if r.problem] == []
