@@ -43,6 +43,8 @@ c.GenerateFeedback.preprocessors = [
     "autograder.grading.preprocessors.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# The same pages in about a third of the time (autograder/grading/feedback_page.py).
+c.GenerateFeedback.exporter_class = "autograder.grading.feedback_page.FeedbackExporter"
 
 # Every HTML page nbgrader renders — formgrader's view of a submission and each student's feedback —
 # shows formulas as MathML, drawn by the browser itself: nbgrader's templates load MathJax from a

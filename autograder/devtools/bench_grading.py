@@ -11,11 +11,16 @@ more without spare kernels — with nbgrader's own Execute (no sandbox, no judge
 but no sandbox, and with both — so that the judge's and the sandbox's cost per submission can be
 read off one run; the last of these, set against the first course-grade run, shows what the spare
 kernels (autograder/sandbox/spare_kernel.py) bring.
+
+Last, feedback pages: graded notebooks of that class rendered by nbconvert's HTMLExporter and by
+the course's FeedbackExporter (autograder/grading/feedback_page.py), turn about, with the course's
+feedback settings.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -158,6 +163,31 @@ def small_class(root: Path, repeats: int) -> bool:
     return ratio <= 1.0
 
 
+def feedback_pages(course: Path, pairs: list[tuple[str, str]], sample: int) -> dict[str, list[float]]:
+    """Seconds per feedback page (``nbgrader generate_feedback`` for one graded student, in this
+    process) for ``sample`` students, by nbconvert's exporter and by the course's, turn about."""
+    from nbgrader.apps import AutogradeApp
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config import Config
+
+    exporters = {"nbconvert": "nbconvert.exporters.HTMLExporter",
+                 "course": "autograder.grading.feedback_page.FeedbackExporter"}
+    seconds: dict[str, list[float]] = {name: [] for name in exporters}
+    with contextlib.chdir(course):
+        app = AutogradeApp()
+        app.initialize(["--log-level=ERROR"])  # the course's nbgrader_config.py, as nbgrader reads it
+        for student, assignment in pairs[:sample]:
+            app.coursedir.student_id, app.coursedir.assignment_id = student, assignment
+            for name, exporter in exporters.items():
+                converter = GenerateFeedback(coursedir=app.coursedir, parent=app, config=Config(
+                    {"GenerateFeedback": {"exporter_class": exporter}}))
+                converter.force = True
+                started = time.perf_counter()
+                converter.start()
+                seconds[name].append(time.perf_counter() - started)
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=100)
@@ -197,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         scores = {name: {a: auto_scores(course, a) for a in assignments()}
                   for name, course in {"serial": serial_course, **copies}.items()}
+        print("feedback pages by nbconvert's exporter and by the course's …", flush=True)
+        pages = feedback_pages(copies["ours"], pairs, sample=min(12, len(pairs)))
     mismatches = [pair for pair in pairs if differ(scores, ("serial", "ours"), *pair)]
     hardened_mismatches = [pair for pair in pairs if differ(scores, tuple(scores), *pair)]
     n = len(pairs)
@@ -231,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{statistics.median(ours_each):.2f} s with, {per['hardened']:.2f} s without")
     print("  every submission scores the same in these runs, the first and serial nbgrader: "
           + ("yes" if not hardened_mismatches else f"NO, {len(hardened_mismatches)} differ"))
+    print()
+    page_ratio = statistics.median(pages["course"]) / statistics.median(pages["nbconvert"])
+    print(f"feedback pages, {len(pages['course'])} graded notebooks           median per page")
+    print(f"  nbconvert's HTMLExporter                  {statistics.median(pages['nbconvert']):.2f} s")
+    print(f"  the course's FeedbackExporter             {statistics.median(pages['course']):.2f} s")
+    print(f"  ratio: {page_ratio:.2f}x")
     print()
     verdict = "no slower than" if small_ok else "SLOWER THAN"
     print(f"small class: course-grade {verdict} nbgrader autograde (target)")
