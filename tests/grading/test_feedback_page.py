@@ -1,8 +1,8 @@
-"""The course's feedback pages are the documents nbconvert's own exporter makes, made faster."""
+"""The course's feedback pages are the documents nbconvert's own exporter makes (make bench times
+both)."""
 
 import re
 import shutil
-import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -61,17 +61,12 @@ def test_another_template_goes_nbconverts_own_way(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_students_feedback_is_the_page_nbconvert_makes_in_less_time(demo, tmp_path):
+def test_a_students_feedback_is_the_page_nbconvert_makes(demo, tmp_path):
     course = shutil.copytree(demo.course, tmp_path / "course")  # the demo's own pages stay as made
     a = demo.assignment
     page = course / "feedback" / "right" / a / f"{a}.html"
-    made, seconds = {}, {}
-    for exporter in (FeedbackExporter, HTMLExporter):
-        started = time.perf_counter()
-        nbgrader(course, "generate_feedback", a, "--student=right", "--force",
-                 f"--GenerateFeedback.exporter_class={exporter.__module__}.{exporter.__name__}")
-        seconds[exporter], made[exporter] = time.perf_counter() - started, page.read_text()
-    assert "<math" in made[FeedbackExporter] and "Hidden tests ran here" in made[FeedbackExporter]
-    assert document(made[FeedbackExporter]) == RANDOM_ID.sub("ID", made[HTMLExporter])
-    print(f"{a}: generate_feedback for one student {seconds[FeedbackExporter]:.1f} s with the course's "
-          f"exporter, {seconds[HTMLExporter]:.1f} s with nbconvert's")
+    ours = page.read_text()  # made by the demo's generate_feedback, with the course's exporter
+    nbgrader(course, "generate_feedback", a, "--student=right", "--force",
+             "--GenerateFeedback.exporter_class=nbconvert.exporters.HTMLExporter")
+    assert "<math" in ours and "Hidden tests ran here" in ours
+    assert document(ours) == RANDOM_ID.sub("ID", page.read_text())
