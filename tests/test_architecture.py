@@ -6,7 +6,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
-PARTS = ("learner", "grading", "sandbox", "devtools")
+PARTS = ("learner", "server", "grading", "sandbox", "devtools")
 
 
 def phony_targets() -> list[str]:

@@ -74,9 +74,12 @@ INSTRUMENT = """([rootSelector, title, stateOf]) => {
         document.addEventListener('input', (event) => {
             if (window.__bench.ours(event.target)) window.__bench.inputs++;
         }, true);
-        document.addEventListener('load', (event) => {
+        // A frame is shown: the baseline's new image has loaded; an explorer says so itself (also
+        // for a frame whose picture is the previous one, which loads no image).
+        const frameShown = (event) => {
             const b = window.__bench;
             if (event.target.tagName !== 'IMG' || !b.ours(event.target)) return;
+            if ((event.type === 'load') === Boolean(event.target.closest('.course-explorer'))) return;
             const shown = b.state(event.target);
             const timing = event.target.dataset;  // the explorer's own: kernel, request to frame
             const roundTrip = Number(timing.roundTripMs), kernel = Number(timing.kernelMs);
@@ -84,7 +87,9 @@ INSTRUMENT = """([rootSelector, title, stateOf]) => {
             const shownAt = () => b.frames.push({t: performance.now(), state: shown, roundTrip, kernel,
                                                  load});
             requestAnimationFrame(shownAt);
-        }, true);
+        };
+        document.addEventListener('load', frameShown, true);
+        document.addEventListener('course-explorer-frame', frameShown, true);
     }
     bench.ours = ours;
     bench.state = state;

@@ -40,10 +40,16 @@ __all__ = ["Choice", "Explorer", "Frame", "Slider", "Steps"]
 
 @dataclass(frozen=True)
 class Frame:
-    """What a drawing function returns: the numbers to print under the figure and the figure in words."""
+    """What a drawing function returns: the numbers to print under the figure, the figure in words,
+    and its caption: a title that changes with the controls, shown as text above the figure.
+
+    A changing title belongs in the caption, not in the figure: text is the costliest thing a frame
+    draws (one title of 50 characters took 10-15 ms in Agg here, against 3 ms to encode the whole
+    frame), and text in the page is read by screen readers, text in an image is not."""
 
     readout: str
     alt: str
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,7 @@ class Explorer(anywidget.AnyWidget):
     image = traitlets.Bytes(b"").tag(sync=True)       # the figure, as PNG
     alt = traitlets.Unicode("").tag(sync=True)
     readout = traitlets.Unicode("").tag(sync=True)
+    caption = traitlets.Unicode("").tag(sync=True)    # the figure's changing title, above it
     frame = traitlets.Int(0).tag(sync=True)           # the front end's request this frame answers
     width = traitlets.Int(0).tag(sync=True)           # the figure's size in pixels: the page
     height = traitlets.Int(0).tag(sync=True)          # keeps its place before the first frame
@@ -228,7 +235,7 @@ class Explorer(anywidget.AnyWidget):
         with self.hold_sync():
             self.values = {name: (control.index(values[name]) if isinstance(control, Steps)
                                   else values[name]) for name, control in self._controls.items()}
-            self.image, self.alt, self.readout = png, frame.alt, frame.readout
+            self.image, self.alt, self.readout, self.caption = png, frame.alt, frame.readout, frame.caption
             self.draw_ms = (time.perf_counter() - start) * 1e3
             if request is not None:
                 self.frame = request
@@ -241,7 +248,8 @@ class Explorer(anywidget.AnyWidget):
             data, metadata = bundle
         else:
             data, metadata = bundle, {}
-        data = {**data, "text/plain": f"{self.title}\n{self.readout}"}
+        words = [self.title, self.caption, self.readout]
+        data = {**data, "text/plain": "\n".join(word for word in words if word)}
         return data, metadata
 
 

@@ -63,15 +63,18 @@ def widget_failures(page: Page) -> list[str]:
 EXPLORER = ".course-explorer"
 FIGURE = "img.course-explorer-figure"
 READOUT = "pre.course-explorer-readout"
+CAPTION = "div.course-explorer-caption"
 CONTROLS = "input[type='range'], select"
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What an explorer shows on the page now: its figure, the figure in words and the numbers."""
+    """What an explorer shows on the page now: its figure, the figure in words, its caption and the
+    numbers."""
 
-    src: str  # the figure's blob: URL
+    src: str  # the figure as a data: URL (a PNG)
     alt: str
+    caption: str  # the figure's changing title, as page text above it ("" for a figure without)
     state: list[str]  # the controls' values the figure was drawn for, in their words (data-state)
     frames: int  # how many frames the <img> has shown (data-frames)
     readout: str
@@ -98,9 +101,10 @@ def control(box: Locator, label: str) -> Locator:
 def shown(box: Locator) -> Shown:
     """What an explorer shows, once its figure has loaded."""
     figure = box.locator(FIGURE)
-    expect(figure).to_have_attribute("src", re.compile(r"^blob:"))
+    expect(figure).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
     expect(figure).to_have_attribute("data-frames", re.compile(r"^[1-9]\d*$"))
     return Shown(src=figure.get_attribute("src"), alt=figure.get_attribute("alt") or "",
+                 caption=box.locator(CAPTION).text_content() or "",
                  state=(figure.get_attribute("data-state") or "").split(" | "),
                  frames=int(figure.get_attribute("data-frames")),
                  readout=box.locator(READOUT).text_content() or "")
@@ -121,14 +125,15 @@ def press_on_slider(slider: Locator) -> None:
 
 
 def wait_for_redraw(box: Locator, before: Shown) -> Shown:
-    """Wait until the explorer shows a newer frame than ``before`` (figure and readout), and return it."""
+    """Wait until the explorer shows a newer frame than ``before`` (a frame counted, new numbers), and
+    return it. Its picture may be the one before: sin's order-4 Taylor polynomial around 0 is its
+    order-3 one."""
     box.page.wait_for_function(
-        """([box, frames, src, readout]) => {
+        """([box, frames, readout]) => {
             const img = box.querySelector('img.course-explorer-figure');
             const text = box.querySelector('pre.course-explorer-readout').textContent;
-            return img && Number(img.dataset.frames) > frames && img.getAttribute('src') !== src
-                && text !== readout; }""",
-        arg=[box.element_handle(), before.frames, before.src, before.readout],
+            return img && Number(img.dataset.frames) > frames && text !== readout; }""",
+        arg=[box.element_handle(), before.frames, before.readout],
     )
     return shown(box)
 

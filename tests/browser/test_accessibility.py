@@ -42,7 +42,8 @@ def audited(solved_in_lab):
     assignment, page = solved_in_lab
     reveal_all_cells(page)
     page.wait_for_function("([box, figure, n]) => [...document.querySelectorAll(box)]"
-                           ".filter(e => e.querySelector(figure)?.src.startsWith('blob:')).length >= n",
+                           ".filter(e => e.querySelector(figure)?.src.startsWith('data:image/png;base64,'))"
+                           ".length >= n",
                            arg=[EXPLORER, FIGURE, explorers_built(assignment)])
     violations = Axe().run(page).response["violations"]
     for violation in violations:

@@ -73,7 +73,7 @@ def test_run_all_raises_no_error_and_every_explorer_renders(solved_in_lab):
     boxes = page.locator(EXPLORER)
     assert boxes.count() == len(titles)
     for i in range(boxes.count()):
-        assert shown(boxes.nth(i)).src.startswith("blob:")
+        assert shown(boxes.nth(i)).src.startswith("data:image/png;base64,")
 
 
 def test_moving_a_slider_with_the_keyboard_redraws_its_figure(solved_in_lab):
@@ -85,7 +85,10 @@ def test_moving_a_slider_with_the_keyboard_redraws_its_figure(solved_in_lab):
         text_before = slider.get_attribute("aria-valuetext")
         press_on_slider(slider)
         after = wait_for_redraw(box, before)
-        assert after.src != before.src, f"{label}: the figure did not change"
+        if label == "order n":  # sin's order-4 Taylor polynomial around 0 is its order-3 one: same picture
+            assert after.caption != before.caption and "order-4" in after.caption, after.caption
+        else:
+            assert after.src != before.src, f"{label}: the figure did not change"
         assert after.readout != before.readout, f"{label}: the printed numbers did not change"
         assert after.alt != before.alt, f"{label}: the alt text did not change"
         words = slider.get_attribute("aria-valuetext")
@@ -204,7 +207,8 @@ def test_notebook7_runs_a_notebook_renders_its_explorers_and_moves_a_slider_by_k
     assert stderr_outputs(page) == [] and widget_failures(page) == []
     for _, label in WIDGETS[assignment]:
         now = shown(explorer(page, label))
-        assert now.src.startswith("blob:") and now.alt.strip() and now.readout.strip() and all(now.state)
+        assert now.src.startswith("data:image/png;base64,")
+        assert now.alt.strip() and now.readout.strip() and all(now.state)
     _, label = WIDGETS[assignment][0]
     expect(page.get_by_label(label, exact=True)).to_have_count(1)
     box = explorer(page, label)

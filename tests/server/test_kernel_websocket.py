@@ -10,7 +10,7 @@ import pytest
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
-from autograder.learner.kernel_websocket import PromptKernelWebsocketConnection
+from autograder.server.kernel_websocket import PromptKernelWebsocketConnection
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB = ROOT / "deploy" / "jupyterhub"
