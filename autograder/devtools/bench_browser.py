@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -111,6 +111,7 @@ class Result:
     round_trip_ms: float | None      # request sent -> frame received, median over the key steps
     load_ms: float | None = None     # frame received -> its image loaded, median over the key steps
     other_ms: float | None = None    # the rest of a key step: key -> request sent, load -> painted
+    lost: list[str] = field(default_factory=list)  # key presses that brought no frame, and what came
 
     def line(self, label: str) -> str:
         key = statistics.median(self.key_ms)
@@ -120,12 +121,14 @@ class Result:
             f"   [kernel {self.kernel_ms:4.1f} ms, request to frame {self.round_trip_ms or nan:5.1f} ms, "
             f"frame to image loaded {self.load_ms or nan:4.1f} ms, the rest {self.other_ms or nan:4.1f} ms]")
         inputs = "" if self.drag_inputs_per_s is None else f", slider {self.drag_inputs_per_s:.0f} values/s"
+        lost = "".join(f"\n    LOST KEY PRESS, {what}" for what in self.lost)
         return (f"  {label:54s} key {key:6.1f} ms (p90 {p90:6.1f})   burst {self.burst_ms:6.0f} ms"
                 f"{'' if self.burst_final else ' (final state NOT shown)'}   drag {self.drag_fps:5.1f} fps "
-                f"({self.drag_frames} frames{inputs}){parts}")
+                f"({self.drag_frames} frames{inputs}){parts}{lost}")
 
     def misses(self) -> list[str]:
-        missed = []
+        missed = [f"{len(self.lost)} of {len(self.lost) + len(self.key_ms)} key presses brought no frame"] \
+            if self.lost else []
         if statistics.median(self.key_ms) > KEY_MEDIAN_MS:
             missed.append(f"key median > {KEY_MEDIAN_MS:g} ms")
         if percentile(self.key_ms, 90) > KEY_P90_MS:
@@ -200,17 +203,30 @@ def measure(page, box, slider, widget: Widget, title: str) -> Result:
     slider.scroll_into_view_if_needed()
     slider.focus()
     settle(page)
-    key_ms, timings = [], []
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    key_ms, timings, lost = [], [], []
     low, high = widget.limits(slider)
     for i in range(KEY_PRESSES):
         before = frames(page)
         at = widget.position(slider)
         right = at <= low or (at < high and (i // 4) % 2 == 0)   # four steps one way, then back
+        keys, inputs = page.evaluate("() => [window.__bench.keys.length, window.__bench.inputs]")
         slider.press("ArrowRight" if right else "ArrowLeft")
-        page.wait_for_function(f"() => window.__bench.frames.length > {before}", timeout=10_000)
+        try:
+            page.wait_for_function(f"() => window.__bench.frames.length > {before}", timeout=10_000)
+        except PlaywrightTimeout:
+            # No frame: say what reached the page (the key? a new value?), and go on measuring.
+            keys_now, inputs_now = page.evaluate("() => [window.__bench.keys.length, window.__bench.inputs]")
+            lost.append(f"press {i + 1}: {keys_now - keys} keydown, {inputs_now - inputs} new value, "
+                        f"slider {at:g} -> {widget.position(slider):g}, no frame in 10 s")
+            settle(page, 400, 10_000)
+            continue
         key_ms.append(page.evaluate("() => window.__bench.frames.at(-1).t - window.__bench.keys.at(-1)"))
         timings.append(page.evaluate(LAST_TIMINGS))
         settle(page, 150)
+    if not key_ms:
+        raise RuntimeError(f"no key press brought a frame: {'; '.join(lost)}")
     at = widget.position(slider)
     burst_key = "ArrowRight" if high - at >= at - low else "ArrowLeft"
     for _ in range(BURST_PRESSES):
@@ -252,7 +268,8 @@ def measure(page, box, slider, widget: Widget, title: str) -> Result:
                                     for i in range(4))                        # the baseline) dropped
     return Result(key_ms, burst_ms, burst_final, drag_frames / elapsed, drag_frames,
                   inputs / elapsed if widget.counts_inputs else None,
-                  *(statistics.median(part) if part else None for part in (kernel, trips, loads, others)))
+                  *(statistics.median(part) if part else None for part in (kernel, trips, loads, others)),
+                  lost=lost)
 
 
 class Widget:
@@ -329,6 +346,9 @@ def run_pass(browser, url: str) -> dict[str, Result | Exception]:
         page.context.close()
     for assignment, explorers in EXPLORERS.items():
         page = open_page(browser)
+        # An explorer warns when a request went unanswered for 5 s and it asked again.
+        page.on("console", lambda message: message.type == "warning" and "no frame within" in message.text
+                and print(f"  (page: {message.text})", flush=True))
         try:
             try:
                 open_notebook(page, url, f"{assignment}/{assignment}.ipynb")

@@ -73,6 +73,7 @@ function render({ model, el }) {
   // its own answer.
   let nextId = 1 + Math.floor(Math.random() * 2 ** 30);
   let timer = null;
+  let retried = false; // an unanswered request was sent again: not a third time, until a new move
   let sentAt = 0; // when the request in flight left: the figure's data-round-trip-ms says how long it took
   let framesShown = 0;
 
@@ -152,6 +153,7 @@ function render({ model, el }) {
   }
 
   function request() {
+    retried = false;
     pending = positions();
     pump();
   }
@@ -163,7 +165,15 @@ function render({ model, el }) {
     model.send({ type: "draw", values: pending, id: inFlight });
     pending = null;
     clearTimeout(timer);
-    timer = setTimeout(() => { inFlight = 0; pump(); }, REQUEST_TIMEOUT_MS);
+    timer = setTimeout(() => {
+      // No answer: the message was lost or the kernel restarted. Ask once more for what the
+      // controls say now, so the figure does not stay behind them until the next move.
+      console.warn(`${model.get("title")}: no frame within ${REQUEST_TIMEOUT_MS} ms, asking again`);
+      inFlight = 0;
+      if (pending === null && !retried) pending = positions();
+      retried = true;
+      pump();
+    }, REQUEST_TIMEOUT_MS);
   }
 
   function stateWords() {
@@ -245,6 +255,7 @@ function render({ model, el }) {
   model.on("change:frame", () => {
     if (model.get("frame") !== inFlight) return;
     answered = true;
+    retried = false;
     img.dataset.roundTripMs = (performance.now() - sentAt).toFixed(1); // read when the image loads
     clearTimeout(timer);
     inFlight = 0;
