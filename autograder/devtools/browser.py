@@ -100,19 +100,37 @@ ANY_STARTED = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea
     .some(p => /\\[(\\d+|\\*)\\]/.test(p.textContent))"""
 
 
+KERNEL_DIALOG = """[...document.querySelectorAll('.jp-Dialog')]
+    .some(d => d.textContent.includes('Select Kernel'))"""
+
+
+def accept_kernel(dialog) -> None:
+    """Take the kernel JupyterLab offers (it asks when Run All comes before the kernel is ready,
+    as on a busy machine)."""
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()   # "Select", the preferred kernel
+    dialog.wait_for(state="detached")
+
+
 def run_all_cells(page, *, tries: int = 3, timeout_ms: int = 120_000) -> None:
     """Run → Run All Cells, then wait until every code cell has an execution count.
 
-    A click that lands while the kernel is still starting can be dropped, so the command is
-    given again (up to ``tries`` times) when no cell has started after a while.
+    A click that lands while the kernel is still starting can be dropped, or answered with
+    JupyterLab's Select Kernel dialog (its offer is taken), so the command is given again (up to
+    ``tries`` times) when no cell has started after a while.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    kernel_dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
     for _ in range(tries):
+        if kernel_dialog.count():
+            accept_kernel(kernel_dialog)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         try:
-            page.wait_for_function(ANY_STARTED, timeout=20_000)
+            page.wait_for_function(f"() => ({ANY_STARTED})() || {KERNEL_DIALOG}", timeout=20_000)
+            if kernel_dialog.count():   # Run All came before the kernel was ready: take it
+                accept_kernel(kernel_dialog)
+                page.wait_for_function(ANY_STARTED, timeout=10_000)   # the cells run, or ask again
             break
         except PlaywrightTimeout:
             continue
