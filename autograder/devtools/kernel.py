@@ -44,6 +44,7 @@ class Shown:
     image: bytes  # the figure, as PNG
     readout: str  # the numbers printed under it
     alt: str  # the figure in words
+    caption: str  # the figure's changing title, shown above it ("" for a figure without one)
     values: dict  # the positions synced to the page (a Steps control's is its index)
     current: dict  # each control's value, as explorer[name] gives it
     printed: str = ""  # anything the move printed (warnings, stray prints)
@@ -111,7 +112,7 @@ class KernelSession:
             self.run(f"_frame = {explorer}")
         shown = self.json(
             "(lambda e, f: {'image': __import__('base64').b64encode(e.image).decode(), 'readout': e.readout,"
-            " 'alt': e.alt, 'values': e.values, 'current': {n: e[n] for n in e.values},"
+            " 'alt': e.alt, 'caption': e.caption, 'values': e.values, 'current': {n: e[n] for n in e.values},"
             " 'frame': [getattr(f, 'readout', e.readout), getattr(f, 'alt', e.alt)]})"
             f"({explorer}, _frame)")
         if shown.pop("frame") != [shown["readout"], shown["alt"]]:

@@ -74,15 +74,18 @@ def test_the_range_of_the_expansion_point_follows_the_function(kernel, order):
 def test_every_function_and_order_draws(kernel, name):
     lo, hi = kernel.json(f"list(TAYLOR_FUNCTIONS[{name!r}][3])")
     kernel.explore("taylor_explorer", name=name)
-    images = set()
+    frames = set()
     with warnings_are_errors(kernel):
         for order, point in itertools.product(range(11), (lo, (lo + hi) / 2, hi)):
             shown = kernel.explore("taylor_explorer", order=order, a=point)
             assert shown.current == {"name": name, "order": order, "a": point} and not shown.printed
             assert f"P_{order}(x)" in shown.readout and "nan" not in shown.readout + shown.alt
             assert "inf" not in shown.readout and f"order-{order} " in shown.alt
-            images.add(shown.image)
-    assert len(images) == 33
+            assert shown.caption == f"{name} and its order-{order} Taylor polynomial around a = {point:.2f}"
+            frames.add((shown.image, shown.caption))
+    # 33 different frames, though not always 33 different pictures: sin's order-4 polynomial around
+    # 0 is its order-3 one, and only the caption says which order it is.
+    assert len(frames) == 33
 
 
 def test_secant_explorer_redraws_for_every_step(kernel):
