@@ -79,7 +79,8 @@ INSTRUMENT = """([rootSelector, title, stateOf]) => {
         const frameShown = (event) => {
             const b = window.__bench;
             if (event.target.tagName !== 'IMG' || !b.ours(event.target)) return;
-            if ((event.type === 'load') === Boolean(event.target.closest('.course-explorer'))) return;
+            const wanted = event.target.closest('.course-explorer') ? 'course-explorer-frame' : 'load';
+            if (event.type !== wanted) return;
             const shown = b.state(event.target);
             const timing = event.target.dataset;  // the explorer's own: kernel, request to frame
             const roundTrip = Number(timing.roundTripMs), kernel = Number(timing.kernelMs);
@@ -329,6 +330,12 @@ class Baseline(Widget):
         return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, span
 
 
+def print_retries(message) -> None:
+    """An explorer warns in the console when a request went unanswered for 5 s and it asked again."""
+    if message.type == "warning" and "no frame within" in message.text:
+        print(f"  (page: {message.text})", flush=True)
+
+
 def run_pass(browser, url: str) -> dict[str, Result | Exception]:
     results = {}
     page = open_page(browser)
@@ -346,9 +353,7 @@ def run_pass(browser, url: str) -> dict[str, Result | Exception]:
         page.context.close()
     for assignment, explorers in EXPLORERS.items():
         page = open_page(browser)
-        # An explorer warns when a request went unanswered for 5 s and it asked again.
-        page.on("console", lambda message: message.type == "warning" and "no frame within" in message.text
-                and print(f"  (page: {message.text})", flush=True))
+        page.on("console", print_retries)
         try:
             try:
                 open_notebook(page, url, f"{assignment}/{assignment}.ipynb")

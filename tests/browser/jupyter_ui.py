@@ -64,6 +64,7 @@ EXPLORER = ".course-explorer"
 FIGURE = "img.course-explorer-figure"
 READOUT = "pre.course-explorer-readout"
 CAPTION = "div.course-explorer-caption"
+PNG_URL = "data:image/png;base64,"  # how every explorer figure's src begins
 CONTROLS = "input[type='range'], select"
 
 
@@ -101,7 +102,7 @@ def control(box: Locator, label: str) -> Locator:
 def shown(box: Locator) -> Shown:
     """What an explorer shows, once its figure has loaded."""
     figure = box.locator(FIGURE)
-    expect(figure).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+    expect(figure).to_have_attribute("src", re.compile("^" + re.escape(PNG_URL)))
     expect(figure).to_have_attribute("data-frames", re.compile(r"^[1-9]\d*$"))
     return Shown(src=figure.get_attribute("src"), alt=figure.get_attribute("alt") or "",
                  caption=box.locator(CAPTION).text_content() or "",

@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from autograder.devtools.course import SOURCE
 
-from .jupyter_ui import EXPLORER, FIGURE, reveal_all_cells
+from .jupyter_ui import EXPLORER, FIGURE, PNG_URL, reveal_all_cells
 
 pytestmark = pytest.mark.browser
 SERIOUS = {"critical", "serious"}
@@ -41,10 +41,9 @@ def audited(solved_in_lab):
     """
     assignment, page = solved_in_lab
     reveal_all_cells(page)
-    page.wait_for_function("([box, figure, n]) => [...document.querySelectorAll(box)]"
-                           ".filter(e => e.querySelector(figure)?.src.startsWith('data:image/png;base64,'))"
-                           ".length >= n",
-                           arg=[EXPLORER, FIGURE, explorers_built(assignment)])
+    page.wait_for_function("([box, figure, png, n]) => [...document.querySelectorAll(box)]"
+                           ".filter(e => e.querySelector(figure)?.src.startsWith(png)).length >= n",
+                           arg=[EXPLORER, FIGURE, PNG_URL, explorers_built(assignment)])
     violations = Axe().run(page).response["violations"]
     for violation in violations:
         owners = page.evaluate(OWNER, [node["target"][0] for node in violation["nodes"]])

@@ -12,7 +12,7 @@ import pytest
 from autograder.devtools.course import NOTEBOOKS, assignments
 
 from .conftest import PARTLY, open_page
-from .jupyter_ui import explorer, open_notebook, run_all_cells, scan_cells, shown, widget_failures
+from .jupyter_ui import PNG_URL, explorer, open_notebook, run_all_cells, scan_cells, shown, widget_failures
 from .test_notebooks import WIDGETS
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,7 @@ def test_run_all_of_the_untouched_notebook_reaches_the_last_cell(browser, server
         assert widget_failures(page) == []
         _, label = WIDGETS[assignment][-1]  # the last explorer, far below the first exercise
         figure = shown(explorer(page, label))
-        assert figure.src.startswith("data:image/png;base64,") and figure.alt and figure.readout
+        assert figure.src.startswith(PNG_URL) and figure.alt and figure.readout
         if assignment == "A2_calculus":
             shoot(page.locator(".course-verdict").first, "verdict-not-attempted")
     finally:

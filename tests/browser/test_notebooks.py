@@ -15,6 +15,7 @@ from .conftest import SOLVED
 from .jupyter_ui import (
     CONTROLS,
     EXPLORER,
+    PNG_URL,
     control,
     drawn_for,
     explorer,
@@ -73,7 +74,7 @@ def test_run_all_raises_no_error_and_every_explorer_renders(solved_in_lab):
     boxes = page.locator(EXPLORER)
     assert boxes.count() == len(titles)
     for i in range(boxes.count()):
-        assert shown(boxes.nth(i)).src.startswith("data:image/png;base64,")
+        assert shown(boxes.nth(i)).src.startswith(PNG_URL)
 
 
 def test_moving_a_slider_with_the_keyboard_redraws_its_figure(solved_in_lab):
@@ -207,7 +208,7 @@ def test_notebook7_runs_a_notebook_renders_its_explorers_and_moves_a_slider_by_k
     assert stderr_outputs(page) == [] and widget_failures(page) == []
     for _, label in WIDGETS[assignment]:
         now = shown(explorer(page, label))
-        assert now.src.startswith("data:image/png;base64,")
+        assert now.src.startswith(PNG_URL)
         assert now.alt.strip() and now.readout.strip() and all(now.state)
     _, label = WIDGETS[assignment][0]
     expect(page.get_by_label(label, exact=True)).to_have_count(1)
